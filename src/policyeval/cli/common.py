@@ -1,0 +1,163 @@
+"""What every command shares: options, output formats, errors and exit codes.
+
+Kept light: only typer and the standard library are imported at module level,
+so ``policyeval --help`` starts fast. Commands import heavy modules inside.
+
+Exit codes (DESIGN.md): 0 success, 2 invalid input or usage, 3 infeasible or
+unbounded optimization, 1 unexpected internal error (traceback with --debug).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from enum import StrEnum
+from functools import wraps
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+
+if TYPE_CHECKING:
+    from policyeval.model import Workspace
+
+
+class Format(StrEnum):
+    """Output format of an analysis command."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+WorkspaceOpt = Annotated[
+    Path,
+    typer.Option("--workspace", "-w", help="Workspace folder (criteria/ and options/ inside)."),
+]
+ProfileOpt = Annotated[
+    str | None,
+    typer.Option("--profile", "-p", help="Weight profile (file stem in criteria/weights/)."),
+]
+FormatOpt = Annotated[
+    Format, typer.Option("--format", "-f", help="table (for people), json or csv.")
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DEBUG = {"on": False}
+
+
+def handle_errors(func: F) -> F:
+    """Map policyeval errors to messages and exit codes; no traceback unless --debug."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from policyeval.errors import InfeasibleError, WorkspaceError
+
+        try:
+            return func(*args, **kwargs)
+        except WorkspaceError as err:
+            print_issues(err.issues)
+            raise typer.Exit(2) from err
+        except InfeasibleError as err:
+            err_console_print(f"infeasible: {err}")
+            for name in err.constraints:
+                err_console_print(f"  - {name}")
+            raise typer.Exit(3) from err
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as err:  # noqa: BLE001 - the last resort, exit code 1
+            if DEBUG["on"]:
+                raise
+            err_console_print(
+                f"internal error: {type(err).__name__}: {err}\n"
+                "Run again with --debug for the traceback, and please report it."
+            )
+            raise typer.Exit(1) from err
+
+    return wrapper  # type: ignore[return-value]
+
+
+def err_console_print(text: str) -> None:
+    """Print to standard error."""
+    sys.stderr.write(text.rstrip("\n") + "\n")
+
+
+def print_issues(issues: Iterable[Any]) -> None:
+    """Print problems as a list on standard error, one line each."""
+    issues = list(issues)
+    noun = "problem" if len(issues) == 1 else "problems"
+    err_console_print(f"error: {len(issues)} {noun} found:")
+    for issue in issues:
+        err_console_print(f"  - {issue}")
+
+
+def load(workspace: Path) -> Workspace:
+    """Load and validate a workspace (raises WorkspaceError)."""
+    from policyeval.io import load_workspace
+
+    return load_workspace(workspace)
+
+
+def usage_error(message: str, entry: str = "") -> None:
+    """Raise a WorkspaceError for a bad command-line argument (exit code 2)."""
+    from policyeval.errors import Issue, WorkspaceError
+
+    raise WorkspaceError([Issue("bad-argument", message, "", entry)])
+
+
+def _jsonable(obj: Any) -> Any:
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    if hasattr(obj, "tolist"):
+        return obj.tolist()
+    if isinstance(obj, tuple):
+        return list(obj)
+    if isinstance(obj, Path):
+        return str(obj)
+    raise TypeError(f"not JSON serializable: {type(obj).__name__}")
+
+
+def dumps(data: Any) -> str:
+    """JSON with full float precision and a stable key order."""
+    return json.dumps(data, indent=2, default=_jsonable, ensure_ascii=False, allow_nan=False)
+
+
+def emit_json(data: Any) -> None:
+    """Print a JSON document on standard output."""
+    sys.stdout.write(dumps(data) + "\n")
+
+
+def emit_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Print rows as CSV on standard output (floats at full precision)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if v is None else repr(v) if isinstance(v, float) else v for v in row])
+    sys.stdout.write(buf.getvalue())
+
+
+def console() -> Any:
+    """A rich console on standard output (imported lazily)."""
+    from rich.console import Console
+
+    return Console(width=None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", 120)))
+
+
+def fmt_num(x: float | None, digits: int = 3) -> str:
+    """Round a number for a table."""
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return "—"
+    return f"{x:.{digits}f}"
+
+
+def print_warnings(warnings: Iterable[str]) -> None:
+    """Print warnings (e.g. an inconsistent AHP profile) on standard error."""
+    for w in warnings:
+        err_console_print(f"warning: {w}")

@@ -1,0 +1,36 @@
+"""``policyeval validate``: check a workspace and summarize it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from policyeval.cli.common import WorkspaceOpt, handle_errors, load
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the app."""
+    app.command("validate")(validate)
+
+
+@handle_errors
+def validate(workspace: WorkspaceOpt = Path(".")) -> None:
+    """Check every file of a workspace; print "ok" with a summary, or every problem (exit 2)."""
+    ws = load(workspace)
+    measures = ws.measures
+    recs = sorted({o.recommendation for o in measures if o.recommendation})
+    judged = sum(s.is_judgement for o in ws.options for s in o.scores.values())
+    total = sum(len(o.scores) for o in ws.options)
+    lines = [
+        f"ok: {ws.title}",
+        f"  criteria: {len(ws.criteria)} in {len(ws.groups)} groups",
+        f"  options:  {len(measures)} measures"
+        + (f" across recommendations {', '.join(recs)}" if recs else "")
+        + (f"; baseline '{ws.baseline.id}'" if ws.baseline else "; no baseline"),
+        f"  scores:   {total} ({judged} with a range)",
+        f"  packages: {len(ws.packages)} ({len(ws.synergies)} synergies)",
+        f"  profiles: {', '.join(sorted(ws.profiles))}"
+        + (f" (default: {ws.default_profile})" if ws.default_profile else ""),
+    ]
+    typer.echo("\n".join(lines))

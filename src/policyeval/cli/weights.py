@@ -1,0 +1,67 @@
+"""``policyeval weights``: criteria weights of one profile (or all), with consistency."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from policyeval.cli.common import (
+    Format,
+    FormatOpt,
+    ProfileOpt,
+    WorkspaceOpt,
+    console,
+    emit_csv,
+    emit_json,
+    fmt_num,
+    handle_errors,
+    load,
+    print_warnings,
+)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the app."""
+    app.command("weights")(weights)
+
+
+@handle_errors
+def weights(
+    workspace: WorkspaceOpt = Path("."),
+    profile: ProfileOpt = None,
+    all_profiles: Annotated[
+        bool, typer.Option("--all", help="Every profile of the workspace.")
+    ] = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Criteria weights of a profile, with the AHP consistency ratio and warnings."""
+    from policyeval.weighting import compute_weights
+
+    ws = load(workspace)
+    ids = sorted(ws.profiles) if all_profiles else [ws.profile_id(profile)]
+    results = [compute_weights(ws, pid) for pid in ids]
+    if fmt is Format.json:
+        emit_json(results[0].to_dict() if not all_profiles else [r.to_dict() for r in results])
+    elif fmt is Format.csv:
+        emit_csv(
+            ["profile", "criterion", "weight"],
+            [(r.profile, c, w) for r in results for c, w in r.weights.items()],
+        )
+    else:
+        from rich.table import Table
+
+        table = Table(title=f"Weights — {ws.title}")
+        table.add_column("criterion")
+        table.add_column("group")
+        for r in results:
+            table.add_column(f"{r.name}\n({r.method})", justify="right")
+        for c in ws.criteria:
+            table.add_row(c.name, c.group or "", *(fmt_num(r.weights[c.id]) for r in results))
+        crs = [fmt_num(r.consistency_ratio) if r.consistency_ratio is not None else "" for r in results]
+        if any(crs):
+            table.add_row("AHP consistency ratio", "", *crs)
+        console().print(table)
+    for r in results:
+        print_warnings(r.warnings)

@@ -1,0 +1,222 @@
+"""The only module that imports PuLP: model helpers, solver choice and status mapping.
+
+PuLP 3.3 deprecates ``LpVariable(...)``, ``LpVariable.dicts`` and ``PULP_CBC_CMD``
+(they warn, and vanish in PuLP 4). We use ``LpProblem.add_variable`` and
+``COIN_CMD`` pointed at the CBC binary bundled with PuLP, which do not warn.
+
+Solvers: ``cbc`` (default, bundled with PuLP) and ``highs`` (through the
+``highspy`` package when installed). A non-optimal status (Infeasible, Not
+Solved, Undefined, Unbounded) never raises inside PuLP; :func:`solve` maps it to
+:class:`policyeval.errors.InfeasibleError`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sys
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from policyeval.errors import InfeasibleError, Issue, WorkspaceError
+
+if TYPE_CHECKING:
+    import pulp
+
+SOLVERS = ("cbc", "highs")
+
+
+def lp_name(*parts: str) -> str:
+    """A PuLP-safe name from ids: ``lp_name("select", "a1")`` -> ``select_a1``.
+
+    Examples
+    --------
+    >>> lp_name("requires", "a-1", "b 2")
+    'requires_a_1_b_2'
+    """
+    return re.sub(r"[^A-Za-z0-9_]", "_", "_".join(str(p) for p in parts if p != ""))
+
+
+def new_problem(name: str, maximize: bool = True) -> pulp.LpProblem:
+    """An empty ``LpProblem`` (maximization by default)."""
+    import pulp
+
+    return pulp.LpProblem(lp_name(name), pulp.LpMaximize if maximize else pulp.LpMinimize)
+
+
+def add_var(
+    prob: pulp.LpProblem,
+    name: str,
+    low: float | None = 0.0,
+    high: float | None = None,
+    binary: bool = False,
+) -> pulp.LpVariable:
+    """A continuous (or binary) variable owned by ``prob``."""
+    import pulp
+
+    if binary:
+        return prob.add_variable(name, 0, 1, pulp.LpBinary)
+    return prob.add_variable(
+        name, None if low is None else float(low), None if high is None else float(high)
+    )
+
+
+def lp_sum(terms: Any) -> pulp.LpAffineExpression:
+    """``pulp.lpSum`` (a linear expression from ``(coef * var)`` terms or variables)."""
+    import pulp
+
+    return pulp.lpSum(terms)
+
+
+def available_solvers() -> list[str]:
+    """Solver names usable here (``cbc`` always; ``highs`` when highspy is installed)."""
+    import pulp
+
+    out = ["cbc"]
+    if pulp.HiGHS(msg=False).available():
+        out.append("highs")
+    return out
+
+
+def make_solver(name: str | None = None, lp: bool = False) -> Any:
+    """A quiet PuLP solver object by our name (``cbc`` default, or ``highs``).
+
+    Raises
+    ------
+    WorkspaceError
+        For an unknown or unavailable solver name (exit code 2).
+    """
+    import pulp
+
+    name = name or "cbc"
+    if name not in SOLVERS or name not in available_solvers():
+        hint = " (install the highspy package)" if name == "highs" else ""
+        raise WorkspaceError(
+            [
+                Issue(
+                    "bad-solver",
+                    f"The 'solver' parameter must be one of {', '.join(available_solvers())}. "
+                    f"Got '{name}' instead{hint}.",
+                    "",
+                    "--solver",
+                )
+            ]
+        )
+    if name == "highs":
+        return pulp.HiGHS(msg=False, mip=not lp)
+    return pulp.COIN_CMD(path=pulp.apis.coin_api.pulp_cbc_path, msg=False, mip=not lp)
+
+
+@contextlib.contextmanager
+def _quiet_stdout() -> Iterator[None]:
+    """Silence C-level writes to standard output (HiGHS prints a banner)."""
+    sys.stdout.flush()
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, ValueError, OSError):  # captured stdout (tests): nothing to silence
+        yield
+        return
+    saved = os.dup(fd)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), fd)
+            yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+
+
+def status(prob: pulp.LpProblem, solver: Any = None) -> str:
+    """Solve ``prob`` and return PuLP's status text (``"Optimal"``...); never raises."""
+    import pulp
+
+    solver = solver if solver is not None else make_solver()
+    if isinstance(solver, pulp.HiGHS):
+        with _quiet_stdout():
+            prob.solve(solver)
+    else:
+        prob.solve(solver)
+    return pulp.LpStatus[prob.status]
+
+
+def solve(prob: pulp.LpProblem, solver: Any = None, what: str = "the model") -> None:
+    """Solve ``prob`` to optimality or raise :class:`InfeasibleError` (exit code 3)."""
+    st = status(prob, solver)
+    if st != "Optimal":
+        raise InfeasibleError(f"{what} has no optimal solution (solver status: {st})")
+
+
+def dual_values(prob: pulp.LpProblem) -> dict[str, float]:
+    """Shadow prices of an LP's constraints after :func:`solve`, by name.
+
+    Sign convention (both solvers): the change of the objective per unit
+    increase of the constraint's right-hand side.
+    """
+    import pulp
+
+    sign = 1.0
+    if isinstance(prob.solver, pulp.HiGHS) and prob.sense == pulp.LpMaximize:
+        sign = -1.0  # PuLP's HiGHS interface reports duals of the minimized negation
+    return {c.name: sign * float(c.pi or 0.0) for c in prob.constraints()}
+
+
+def slacks(prob: pulp.LpProblem) -> dict[str, float]:
+    """Slack of each constraint after a solve: 0 means it holds with equality."""
+    return {c.name: abs(float(c.value())) for c in prob.constraints()}
+
+
+def solve_lp(
+    c: Sequence[float],
+    a_ub: np.ndarray | None = None,
+    b_ub: Sequence[float] | None = None,
+    a_eq: np.ndarray | None = None,
+    b_eq: Sequence[float] | None = None,
+    bounds: Sequence[tuple[float | None, float | None]] | None = None,
+    maximize: bool = False,
+    names: Sequence[str] | None = None,
+    solver: str | None = None,
+) -> tuple[np.ndarray, float, np.ndarray]:
+    """Solve a small dense LP ``min/max c @ x`` s.t. ``a_ub x <= b_ub``, ``a_eq x == b_eq``.
+
+    For modules that need an exact LP (a BWM model, a what-it-would-take
+    question) without touching PuLP. Default bounds are ``x >= 0``.
+
+    Returns
+    -------
+    x : ndarray, shape (n,)
+    objective : float
+    duals : ndarray
+        Shadow prices of the ``a_ub`` rows then the ``a_eq`` rows.
+
+    Raises
+    ------
+    InfeasibleError
+        When the LP is infeasible or unbounded.
+
+    Examples
+    --------
+    >>> x, obj, y = solve_lp([1, 1], a_ub=np.array([[-1.0, -2.0]]), b_ub=[-2])
+    >>> x.round(6).tolist(), round(obj, 6), y.round(6).tolist()
+    ([0.0, 1.0], 1.0, [-0.5])
+    """
+    n = len(c)
+    names = list(names) if names is not None else [f"x{i}" for i in range(n)]
+    bounds = list(bounds) if bounds is not None else [(0.0, None)] * n
+    prob = new_problem("lp", maximize=maximize)
+    xs = [add_var(prob, lp_name(nm), lo, hi) for nm, (lo, hi) in zip(names, bounds)]
+    prob += lp_sum(float(ci) * x for ci, x in zip(c, xs) if ci != 0) + 0.0
+    rows: list[str] = []
+    for kind, a, b in (("ub", a_ub, b_ub), ("eq", a_eq, b_eq)):
+        if a is None:
+            continue
+        for r, (row, rhs) in enumerate(zip(np.asarray(a, dtype=float), b)):
+            expr = lp_sum(float(v) * x for v, x in zip(row, xs) if v != 0)
+            rows.append(f"{kind}_{r}")
+            prob += (expr <= float(rhs)) if kind == "ub" else (expr == float(rhs)), rows[-1]
+    solve(prob, make_solver(solver, lp=True), "the linear programme")
+    duals = dual_values(prob)
+    x = np.array([v.value() or 0.0 for v in xs], dtype=float)
+    return x, float(np.dot(np.asarray(c, dtype=float), x)), np.array([duals[r] for r in rows])

@@ -1,0 +1,597 @@
+"""Portfolio selection: which measures to fund (DESIGN.md, Portfolio selection).
+
+Exact MILP. Binary ``x_i`` per measure, binary ``y_k`` per synergy::
+
+    max   sum_i V_i x_i + sum_k s_k y_k
+    s.t.  sum_i cost_i x_i <= budget                      budget_total
+          x_i <= x_r          (i requires r)              requires_<i>_on_<r>
+          x_i + x_e <= 1      (i excludes e)              excludes_<i>_with_<e>
+          y_k <= x_i, y_k >= sum_{i in k} x_i - (|k|-1)   synergy_<k>_* (y_k = all of k funded)
+          sum_{i in rec} x_i >= / <= k                    at_least_<rec> / at_most_<rec>
+          x_i >= 1 / x_i <= 0                             must_fund_<i> / must_not_fund_<i>
+          sum_rec z_rec >= N, z_rec <= sum_{i in rec} x_i  min_recommendations
+
+``V_i`` is measure i's wsm score in the ranking of all workspace options
+(baseline included): ``V = build_problem(ws).values() @ w``. A synergy's value
+is ``s_k = sum_j w_j * adjust_j / (hi_j - lo_j)`` (sign flipped for ``min``
+criteria), i.e. the wsm value of its raw-score adjustment, without clipping.
+
+Ties (DESIGN.md: "ties broken by lower cost, then by id") are broken
+lexicographically: (1) maximize value, V*; (2) keep value >= V* - tol and
+minimize cost, C*; (3) keep cost <= C* + tol and prefer funding the measure
+with the smallest id, then the next (the indicator vector in id order is
+maximal lexicographically; equivalently, the smallest id on which two tied
+portfolios differ is funded). ``tol = TIE_TOL * max(1, sum |V| + sum |s|)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from policyeval.errors import InfeasibleError, Issue, WorkspaceError, did_you_mean, fail_if
+from policyeval.optimization import _pulp
+
+if TYPE_CHECKING:
+    import pulp
+
+    from policyeval.model import Workspace
+
+TIE_TOL = 1e-9
+CONSTRAINT_KINDS = (
+    "requires",
+    "excludes",
+    "must_not_fund",
+    "at_most",
+    "must_fund",
+    "at_least",
+    "min_recommendations",
+    "budget_total",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PortfolioData:
+    """The arrays of a portfolio problem (measures in id order).
+
+    Attributes
+    ----------
+    ids : tuple of str, shape (n,)
+    values : ndarray, shape (n,)
+        ``V_i``.
+    costs : ndarray, shape (n,)
+    budget : float
+    recommendations : tuple of (str or None), shape (n,)
+    synergies : tuple of (tuple of int, float)
+        Member rows and value ``s_k`` of each synergy among measures.
+    requires, excludes : tuple of (int, int)
+    at_least, at_most : dict
+        Recommendation label -> number of measures.
+    must_fund, must_not_fund : tuple of int
+    min_recommendations : int or None
+    """
+
+    ids: tuple[str, ...]
+    values: np.ndarray
+    costs: np.ndarray
+    budget: float
+    recommendations: tuple[str | None, ...] = ()
+    synergies: tuple[tuple[tuple[int, ...], float], ...] = ()
+    requires: tuple[tuple[int, int], ...] = ()
+    excludes: tuple[tuple[int, int], ...] = ()
+    at_least: dict[str, int] = field(default_factory=dict)
+    at_most: dict[str, int] = field(default_factory=dict)
+    must_fund: tuple[int, ...] = ()
+    must_not_fund: tuple[int, ...] = ()
+    min_recommendations: int | None = None
+
+    @property
+    def labels(self) -> list[str]:
+        """The recommendation labels present, sorted."""
+        return sorted({r for r in self.recommendations if r})
+
+    def value_of(self, rows: Iterable[int]) -> float:
+        """Exact value of a portfolio (measure values plus earned synergies)."""
+        chosen = set(rows)
+        v = float(sum(self.values[i] for i in chosen))
+        return v + float(sum(s for members, s in self.synergies if chosen >= set(members)))
+
+    def cost_of(self, rows: Iterable[int]) -> float:
+        """Total cost of a portfolio."""
+        return float(sum(self.costs[i] for i in set(rows)))
+
+    @property
+    def tol(self) -> float:
+        """Absolute tolerance under which two values tie."""
+        scale = np.abs(self.values).sum() + sum(abs(s) for _, s in self.synergies)
+        return TIE_TOL * max(1.0, float(scale))
+
+
+@dataclass(frozen=True, slots=True)
+class PortfolioResult:
+    """The optimal portfolio and why it looks the way it does."""
+
+    status: str
+    budget: float
+    selected: tuple[str, ...]
+    value: float
+    cost: float
+    profile: str | None = None
+    budget_source: str = ""
+    by_recommendation: dict[str, list[str]] = field(default_factory=dict)
+    binding: tuple[str, ...] = ()
+    synergies_earned: tuple[tuple[str, ...], ...] = ()
+    solver: str = "cbc"
+    robust: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """DESIGN.md ``optimize`` JSON shape plus extra keys."""
+        out: dict[str, Any] = {
+            "status": self.status,
+            "budget": self.budget,
+            "selected": list(self.selected),
+            "value": self.value,
+            "cost": self.cost,
+            "profile": self.profile,
+            "budget_source": self.budget_source,
+            "by_recommendation": self.by_recommendation,
+            "binding": list(self.binding),
+            "synergies_earned": [list(s) for s in self.synergies_earned],
+            "solver": self.solver,
+        }
+        if self.robust is not None:
+            out["robust"] = self.robust
+        return out
+
+
+def weight_vector(weights: Any, criteria: Sequence[str]) -> np.ndarray:
+    """Weights in ``criteria`` order from a WeightResult or a plain dict."""
+    if hasattr(weights, "vector"):
+        return np.asarray(weights.vector(list(criteria)), dtype=float)
+    mapping = getattr(weights, "weights", weights)
+    return np.array([float(mapping.get(c, 0.0)) for c in criteria], dtype=float)
+
+
+def gain_vectors(ws: Workspace) -> tuple[list[str], np.ndarray, list[tuple[list[str], np.ndarray]]]:
+    """Measure ids (sorted), their value rows ``(n, m)`` and synergy value rows.
+
+    The value of a measure under weights ``w`` is ``values[i] @ w``; of a
+    synergy ``a_k @ w``. Only synergies among measures are kept.
+    """
+    from policyeval.model import build_problem
+
+    problem = build_problem(ws)
+    vals = problem.values()
+    ids = sorted(o.id for o in ws.measures)
+    rows = vals[[problem.options.index(i) for i in ids]]
+    span = problem.scale_hi - problem.scale_lo
+    sign = np.where(problem.maximize, 1.0, -1.0) / np.where(span > 0, span, np.inf)
+    syn = []
+    for s in ws.synergies:
+        if set(s.options) <= set(ids):
+            adj = np.array([float(s.adjust.get(c, 0.0)) for c in problem.criteria])
+            syn.append((sorted(s.options), adj * sign))
+    return ids, rows, syn
+
+
+def portfolio_data(
+    ws: Workspace,
+    weights: Any,
+    budget: float | None = None,
+    *,
+    at_least: Mapping[str, int] | None = None,
+    at_most: Mapping[str, int] | None = None,
+    must_fund: Sequence[str] = (),
+    must_not_fund: Sequence[str] = (),
+    min_recommendations: int | None = None,
+) -> tuple[PortfolioData, str]:
+    """Arrays of the portfolio problem of a workspace, and where the budget came from.
+
+    Raises
+    ------
+    WorkspaceError
+        For an unknown measure or recommendation, or a negative number.
+    """
+    ids, gains, syn = gain_vectors(ws)
+    w = weight_vector(weights, ws.criterion_ids)
+    pos = {o: i for i, o in enumerate(ids)}
+    by_id = {o.id: o for o in ws.measures}
+    costs = np.array([float(by_id[o].cost) for o in ids])
+    recs = tuple(by_id[o].recommendation for o in ids)
+    issues: list[Issue] = []
+    source = "--budget"
+    if budget is None:
+        from policyeval.optimization.allocation import configured_budget
+
+        budget = configured_budget(ws)
+        source = "options/allocation.yaml"
+        if budget is None:
+            budget, source = float(costs.sum()), "total cost of all measures"
+    if budget < 0:
+        issues.append(
+            Issue("bad-argument", f"budget must be >= 0. Got {budget} instead.", "", "--budget")
+        )
+
+    def rows(names: Sequence[str], entry: str) -> tuple[int, ...]:
+        out = []
+        for name in names:
+            if name in pos:
+                out.append(pos[name])
+            else:
+                issues.append(
+                    Issue(
+                        "unknown-measure",
+                        f"unknown measure '{name}'.{did_you_mean(name, ids)}",
+                        "",
+                        entry,
+                    )
+                )
+        return tuple(out)
+
+    labels = sorted({r for r in recs if r})
+    for entry, counts in (("--at-least", at_least or {}), ("--at-most", at_most or {})):
+        for rec, k in counts.items():
+            if rec not in labels:
+                msg = f"unknown recommendation '{rec}'.{did_you_mean(rec, labels)} "
+                issues.append(Issue("unknown-recommendation", msg + f"Choices: {labels}", "", entry))
+            if k < 0:
+                issues.append(Issue("bad-argument", f"{rec}={k}: expected k >= 0", "", entry))
+    if min_recommendations is not None and min_recommendations < 0:
+        issues.append(
+            Issue("bad-argument", "must be >= 0", "", "--min-recommendations")
+        )
+    requires = tuple((pos[o.id], pos[r]) for o in ws.measures for r in o.requires if r in pos)
+    excludes = {
+        tuple(sorted((pos[o.id], pos[e]))) for o in ws.measures for e in o.excludes if e in pos
+    }
+    data = PortfolioData(
+        ids=tuple(ids),
+        values=gains @ w,
+        costs=costs,
+        budget=float(budget),
+        recommendations=recs,
+        synergies=tuple((tuple(pos[o] for o in m), float(a @ w)) for m, a in syn),
+        requires=tuple(sorted(requires)),
+        excludes=tuple(sorted(excludes)),  # type: ignore[arg-type]
+        at_least=dict(at_least or {}),
+        at_most=dict(at_most or {}),
+        must_fund=rows(must_fund, "--must-fund"),
+        must_not_fund=rows(must_not_fund, "--must-not-fund"),
+        min_recommendations=min_recommendations,
+    )
+    fail_if(issues)
+    return data, source
+
+
+def _constraints(data: PortfolioData, x: list, z: dict) -> list[tuple[str, str, Any]]:
+    """(kind, name, linear constraint) of every user-facing constraint."""
+    ids = data.ids
+    out: list[tuple[str, str, Any]] = []
+    for i, r in data.requires:
+        out.append(("requires", _pulp.lp_name("requires", ids[i], "on", ids[r]), x[i] <= x[r]))
+    for i, e in data.excludes:
+        out.append(
+            ("excludes", _pulp.lp_name("excludes", ids[i], "with", ids[e]), x[i] + x[e] <= 1)
+        )
+    for kind, counts in (("at_least", data.at_least), ("at_most", data.at_most)):
+        for rec, k in sorted(counts.items()):
+            expr = _pulp.lp_sum(x[i] for i, r in enumerate(data.recommendations) if r == rec)
+            con = (expr >= k) if kind == "at_least" else (expr <= k)
+            out.append((kind, _pulp.lp_name(kind, rec), con))
+    for i in data.must_fund:
+        out.append(("must_fund", _pulp.lp_name("must_fund", ids[i]), x[i] >= 1))
+    for i in data.must_not_fund:
+        out.append(("must_not_fund", _pulp.lp_name("must_not_fund", ids[i]), x[i] <= 0))
+    if data.min_recommendations is not None:
+        expr = _pulp.lp_sum(z.values())
+        out.append(("min_recommendations", "min_recommendations", expr >= data.min_recommendations))
+    cost = _pulp.lp_sum(float(c) * xi for c, xi in zip(data.costs, x) if c != 0)
+    out.append(("budget_total", "budget_total", cost <= data.budget))
+    return out
+
+
+def _build(
+    data: PortfolioData, omit: frozenset[str] = frozenset()
+) -> tuple[pulp.LpProblem, list, list[tuple[str, str]], Any, Any]:
+    prob = _pulp.new_problem("portfolio")
+    x = [_pulp.add_var(prob, _pulp.lp_name("select", i), binary=True) for i in data.ids]
+    y = [_pulp.add_var(prob, f"synergy_{k}", binary=True) for k in range(len(data.synergies))]
+    z = {}
+    if data.min_recommendations is not None:
+        z = {r: _pulp.add_var(prob, _pulp.lp_name("cover", r), binary=True) for r in data.labels}
+    value = _pulp.lp_sum(float(v) * xi for v, xi in zip(data.values, x))
+    value += _pulp.lp_sum(float(s) * yk for (_, s), yk in zip(data.synergies, y))
+    cost = _pulp.lp_sum(float(c) * xi for c, xi in zip(data.costs, x))
+    prob += value
+    for k, (members, _) in enumerate(data.synergies):
+        for i in members:
+            prob += y[k] <= x[i], f"synergy_{k}_needs_{data.ids[i]}"
+        prob += y[k] >= _pulp.lp_sum(x[i] for i in members) - (len(members) - 1), f"synergy_{k}_all"
+    for rec, zr in z.items():
+        members = [x[i] for i, r in enumerate(data.recommendations) if r == rec]
+        prob += zr <= _pulp.lp_sum(members), _pulp.lp_name("covers", rec)
+    kinds = []
+    for kind, name, con in _constraints(data, x, z):
+        kinds.append((kind, name))
+        if name not in omit:
+            prob += con, name
+    floor = -(np.abs(data.values).sum() + sum(abs(s) for _, s in data.synergies) + 1.0)
+    prob += value >= float(floor), "value_floor"  # inactive; used to break ties
+    return prob, x, kinds, value, cost
+
+
+def build_portfolio_model(data: PortfolioData, omit: Iterable[str] = ()) -> pulp.LpProblem:
+    """The portfolio MILP (pure), optionally without the named constraints.
+
+    Examples
+    --------
+    >>> d = PortfolioData(("a", "b"), np.array([0.5, 0.4]), np.array([2.0, 1.0]), 2.0)
+    >>> [c.name for c in build_portfolio_model(d).constraints()]
+    ['budget_total', 'value_floor']
+    """
+    return _build(data, frozenset(omit))[0]
+
+
+class PortfolioModel:
+    """A portfolio MILP built once and re-solved at several budgets.
+
+    Only right-hand sides, the objective and variable bounds change between
+    solves (the model is not rebuilt).
+    """
+
+    def __init__(self, data: PortfolioData, solver: str | None = None) -> None:
+        self.data = data
+        self.solver_name = solver or "cbc"
+        self.solver = _pulp.make_solver(solver)
+        self.prob, self.x, _, self.value, self.cost = _build(data)
+        self._budget = self.prob.get_constraint_by_name("budget_total")
+        self._floor = self.prob.get_constraint_by_name("value_floor")
+        self._floor_off = self._floor.constant
+
+    def _set_budget(self, b: float) -> None:
+        self._budget.constant = -float(b)
+
+    def _run(self, objective: Any) -> tuple[int, ...] | None:
+        self.prob.setObjective(objective)
+        if _pulp.status(self.prob, self.solver) != "Optimal":
+            return None
+        return tuple(i for i, xi in enumerate(self.x) if (xi.value() or 0.0) > 0.5)
+
+    def solve(self, budget: float | None = None) -> tuple[int, ...]:
+        """Rows of the optimal portfolio at ``budget`` (ties broken as documented).
+
+        Raises
+        ------
+        InfeasibleError
+            When no portfolio satisfies the constraints (not diagnosed here).
+        """
+        d = self.data
+        budget = d.budget if budget is None else budget
+        self._set_budget(budget)
+        try:
+            best = self._run(self.value)
+            if best is None:
+                raise InfeasibleError("no portfolio satisfies the constraints")
+            v_star, tol = d.value_of(best), d.tol
+            self._floor.constant = -(v_star - tol)
+            cheaper = self._run(-self.cost)
+            if cheaper is not None and d.value_of(cheaper) >= v_star - tol:
+                best = cheaper
+            self._set_budget(d.cost_of(best) + tol)
+            return self._break_by_id(best, v_star - tol)
+        finally:
+            self._floor.constant = self._floor_off
+            self._set_budget(d.budget)
+            self.prob.setObjective(self.value)
+
+    def _break_by_id(self, best: tuple[int, ...], floor: float) -> tuple[int, ...]:
+        """Among ties (value and cost fixed), fund the smallest ids first."""
+        d, chosen = self.data, set(best)
+        distance = _pulp.lp_sum(
+            (1 - xi) if i in chosen else xi for i, xi in enumerate(self.x)
+        )
+        other = self._run(distance)
+        if other is None or set(other) == chosen:
+            return best
+        try:
+            for i in range(len(d.ids)):
+                if i not in chosen:
+                    self.x[i].lowBound = 1
+                    alt = self._run(self.value)
+                    ok = alt is not None and d.value_of(alt) >= floor and i in alt
+                    if ok and d.cost_of(alt) <= d.cost_of(best) + d.tol:
+                        best, chosen = alt, set(alt)
+                    else:
+                        self.x[i].lowBound, self.x[i].upBound = 0, 0
+                        continue
+                self.x[i].lowBound = 1
+            return best
+        finally:
+            for xi in self.x:
+                xi.lowBound, xi.upBound = 0, 1
+
+    def min_cost_above(self, value: float) -> float | None:
+        """Least cost of a portfolio worth more than ``value`` (no budget limit), or None."""
+        self._set_budget(float(self.data.costs.sum()) + 1.0)
+        self._floor.constant = -(value + self.data.tol)
+        try:
+            rows = self._run(-self.cost)
+            if rows is None or self.data.value_of(rows) <= value + self.data.tol / 2:
+                return None
+            return self.data.cost_of(rows)
+        finally:
+            self._floor.constant = self._floor_off
+            self._set_budget(self.data.budget)
+            self.prob.setObjective(self.value)
+
+
+def diagnose(data: PortfolioData, solver: str | None = None) -> list[str]:
+    """An irreducible set of constraints that cannot hold together (deletion filter).
+
+    Start from all user-facing constraints; drop each in turn (order of
+    ``CONSTRAINT_KINDS``) and keep it dropped when the rest is still
+    infeasible. What remains is infeasible, and dropping any one of its
+    constraints makes it feasible (Chinneck & Dravnieks 1991).
+    """
+    solv = _pulp.make_solver(solver)
+    names = sorted(_build(data)[2], key=lambda kn: CONSTRAINT_KINDS.index(kn[0]))
+    omit: set[str] = set()
+    for _, name in names:
+        trial = frozenset(omit | {name})
+        if _pulp.status(_build(data, trial)[0], solv) != "Optimal":
+            omit.add(name)
+    return [name for _, name in names if name not in omit]
+
+
+def describe(data: PortfolioData, name: str) -> str:
+    """A constraint name with what it says, for messages."""
+    ids = data.ids
+    if name == "budget_total":
+        return f"budget_total: total cost <= {data.budget:g}"
+    if name == "min_recommendations":
+        return f"min_recommendations: at least {data.min_recommendations} recommendations covered"
+    for kind, counts in (("at_least", data.at_least), ("at_most", data.at_most)):
+        for rec, k in counts.items():
+            if name == _pulp.lp_name(kind, rec):
+                word = "at least" if kind == "at_least" else "at most"
+                return f"{name}: {word} {k} measure(s) of recommendation ({rec})"
+    for i in data.must_fund:
+        if name == _pulp.lp_name("must_fund", ids[i]):
+            return f"{name}: {ids[i]} must be funded (cost {data.costs[i]:g})"
+    for i in data.must_not_fund:
+        if name == _pulp.lp_name("must_not_fund", ids[i]):
+            return f"{name}: {ids[i]} must not be funded"
+    for i, r in data.requires:
+        if name == _pulp.lp_name("requires", ids[i], "on", ids[r]):
+            return f"{name}: {ids[i]} requires {ids[r]}"
+    for i, e in data.excludes:
+        if name == _pulp.lp_name("excludes", ids[i], "with", ids[e]):
+            return f"{name}: {ids[i]} excludes {ids[e]}"
+    return name
+
+
+def binding_constraints(data: PortfolioData, rows: Iterable[int]) -> list[str]:
+    """User-facing constraints that hold with equality at a portfolio.
+
+    ``requires`` counts when both measures are funded, ``excludes`` when one
+    is; the budget when the remaining budget is below ``tol``.
+    """
+    chosen, ids = set(rows), data.ids
+    out = []
+    for i, r in data.requires:
+        if i in chosen:
+            out.append(_pulp.lp_name("requires", ids[i], "on", ids[r]))
+    for i, e in data.excludes:
+        if (i in chosen) != (e in chosen):
+            out.append(_pulp.lp_name("excludes", ids[i], "with", ids[e]))
+    for kind, counts in (("at_least", data.at_least), ("at_most", data.at_most)):
+        for rec, k in sorted(counts.items()):
+            if sum(data.recommendations[i] == rec for i in chosen) == k:
+                out.append(_pulp.lp_name(kind, rec))
+    out += [_pulp.lp_name("must_fund", ids[i]) for i in data.must_fund]
+    out += [_pulp.lp_name("must_not_fund", ids[i]) for i in data.must_not_fund]
+    if data.min_recommendations is not None:
+        if len({data.recommendations[i] for i in chosen} - {None}) == data.min_recommendations:
+            out.append("min_recommendations")
+    if data.budget - data.cost_of(chosen) <= data.tol:
+        out.append("budget_total")
+    return out
+
+
+def solve_portfolio(data: PortfolioData, solver: str | None = None) -> tuple[int, ...]:
+    """Rows of the optimal portfolio; diagnoses infeasibility.
+
+    Raises
+    ------
+    InfeasibleError
+        Naming an irreducible set of conflicting constraints.
+    """
+    try:
+        return PortfolioModel(data, solver).solve()
+    except InfeasibleError as err:
+        conflict = diagnose(data, solver)
+        raise InfeasibleError(
+            "no portfolio satisfies these constraints together (dropping any one of them "
+            "would make the request feasible)",
+            [describe(data, n) for n in conflict],
+        ) from err
+
+
+def optimize_portfolio(
+    ws: Workspace,
+    weights: Any,
+    budget: float | None = None,
+    *,
+    at_least: Mapping[str, int] | None = None,
+    at_most: Mapping[str, int] | None = None,
+    must_fund: Sequence[str] = (),
+    must_not_fund: Sequence[str] = (),
+    min_recommendations: int | None = None,
+    solver: str | None = None,
+) -> PortfolioResult:
+    """The optimal set of measures to fund (exact MILP, ties by cost then id).
+
+    Parameters
+    ----------
+    ws : Workspace
+    weights : WeightResult or dict
+        Criterion weights.
+    budget : float, optional
+        Default: ``budget`` in ``options/allocation.yaml``, else the total cost
+        of all measures (``budget_source`` says which).
+    at_least, at_most : dict, optional
+        Recommendation label -> minimum / maximum number of its measures.
+    must_fund, must_not_fund : sequence of str
+        Measure ids.
+    min_recommendations : int, optional
+        Minimum number of the paper's recommendations with a funded measure.
+    solver : {"cbc", "highs"}, optional
+
+    Raises
+    ------
+    InfeasibleError
+        Naming an irreducible set of conflicting constraints (exit code 3).
+    """
+    data, source = portfolio_data(
+        ws,
+        weights,
+        budget,
+        at_least=at_least,
+        at_most=at_most,
+        must_fund=must_fund,
+        must_not_fund=must_not_fund,
+        min_recommendations=min_recommendations,
+    )
+    rows = solve_portfolio(data, solver)
+    return make_result(data, rows, getattr(weights, "profile", None), source, solver or "cbc")
+
+
+def make_result(
+    data: PortfolioData, rows: Iterable[int], profile: str | None, source: str, solver: str
+) -> PortfolioResult:
+    """A :class:`PortfolioResult` for the portfolio ``rows``."""
+    rows = sorted(rows)
+    by_rec: dict[str, list[str]] = {}
+    for i in rows:
+        by_rec.setdefault(data.recommendations[i] or "-", []).append(data.ids[i])
+    earned = tuple(
+        tuple(data.ids[i] for i in members)
+        for members, _ in data.synergies
+        if set(members) <= set(rows)
+    )
+    return PortfolioResult(
+        status="optimal",
+        budget=data.budget,
+        selected=tuple(data.ids[i] for i in rows),
+        value=data.value_of(rows),
+        cost=data.cost_of(rows),
+        profile=profile,
+        budget_source=source,
+        by_recommendation=by_rec,
+        binding=tuple(binding_constraints(data, rows)),
+        synergies_earned=earned,
+        solver=solver,
+    )

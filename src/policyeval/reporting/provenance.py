@@ -1,0 +1,71 @@
+"""Provenance of a memo: input hashes, settings, package versions, the command to rerun.
+
+Everything here is reproducible: paths are relative to the workspace, there is
+no clock (the memo date is an input) and file hashes are SHA-256 of the bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shlex
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+PACKAGES = ("policyeval", "numpy", "pandas", "scikit-criteria", "pulp", "jinja2", "matplotlib")
+
+
+def file_hashes(root: Path, files: Iterable[Path]) -> list[dict[str, str]]:
+    """SHA-256 of each input file, by path relative to ``root`` (sorted, POSIX style).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp()); _ = (d / "a.yaml").write_text("x: 1\\n")
+    >>> file_hashes(d, [d / "a.yaml"])[0]["path"]
+    'a.yaml'
+    """
+    rows = []
+    for f in files:
+        path = Path(f)
+        full = path if path.is_absolute() else root / path
+        try:
+            rel = full.resolve().relative_to(Path(root).resolve()).as_posix()
+        except ValueError:
+            rel = full.name
+        rows.append({"path": rel, "sha256": hashlib.sha256(full.read_bytes()).hexdigest()})
+    return sorted(rows, key=lambda r: r["path"])
+
+
+def package_versions(names: Sequence[str] = PACKAGES) -> dict[str, str]:
+    """Installed versions of the packages a memo depends on ("not installed" if absent)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for name in names:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def reproduce_command(args: Mapping[str, Any]) -> str:
+    """The shell command, run from the workspace folder, that writes the same files.
+
+    ``args`` maps long option names (without ``--``) to values; None is left out,
+    True is a bare flag.
+
+    Examples
+    --------
+    >>> reproduce_command({"profile": "balanced", "date": "2026-01-31", "seed": 0, "x": None})
+    'policyeval report -w . --profile balanced --date 2026-01-31 --seed 0'
+    """
+    parts = ["policyeval", "report", "-w", "."]
+    for key, value in args.items():
+        if value is None or value is False:
+            continue
+        parts.append(f"--{key}")
+        if value is not True:
+            parts.append(str(value))
+    return shlex.join(parts)
