@@ -14,7 +14,7 @@ def profile(pid: str, method: str, local: dict[str, Any] | None = None, **spec: 
     """A WeightProfile; ``local`` maps group -> (method, spec dict) or a WeightProfile."""
     subs = {}
     for g, sub in (local or {}).items():
-        subs[g] = sub if isinstance(sub, WeightProfile) else profile(f"{pid}.{g}", *sub)
+        subs[g] = sub if isinstance(sub, WeightProfile) else profile(f"{pid}.{g}", sub[0], **sub[1])
     return WeightProfile(pid, pid.title(), method, spec, subs)
 
 

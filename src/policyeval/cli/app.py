@@ -18,6 +18,8 @@ COMMAND_MODULES = [
     "validate",
     "weights",
     "rank",
+    "sensitivity",
+    "optimize",
 ]
 
 app = typer.Typer(

@@ -147,7 +147,8 @@ def console() -> Any:
     """A rich console on standard output (imported lazily)."""
     from rich.console import Console
 
-    return Console(width=None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", 120)))
+    width = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", 120))
+    return Console(width=width, markup=False, highlight=False)
 
 
 def fmt_num(x: float | None, digits: int = 3) -> str:

@@ -73,10 +73,10 @@ def rank(
             rows = [
                 (m, r.option, r.score, r.rank) for m, rk in result.methods.items() for r in rk.rows
             ]
-            rows += [(f"consensus ({result.consensus_rule})", *row) for row in result.consensus]
+            rows += [("consensus", r.option, r.score, r.rank) for r in result.consensus]
             emit_csv(["method", "option", "score", "rank"], rows)
         else:
-            _print_all(result, titles, ws.title)
+            _print_all(result, ws.title)
         warnings = [*w.warnings, *(x for rk in result.methods.values() for x in rk.warnings)]
     else:
         result = rank_problem(problem, w, method)
@@ -111,26 +111,24 @@ def _print_one(result, titles: dict[str, str], title: str) -> None:  # noqa: ANN
         table.add_column(col, justify=justify)
     for r in result.rows:
         label = titles.get(r.option, r.option)
-        table.add_row(str(r.rank), r.option, label + (" [baseline]" if r.baseline else ""), fmt_num(r.score))
+        table.add_row(str(r.rank), r.option, label + (" (baseline)" if r.baseline else ""), fmt_num(r.score))
     console().print(table)
 
 
-def _print_all(result, titles: dict[str, str], title: str) -> None:  # noqa: ANN001
+def _print_all(result, title: str) -> None:  # noqa: ANN001
     from rich.table import Table
 
     table = Table(title=f"{title}\nranks by method, profile '{result.profile}'")
-    table.add_column("option")
+    table.add_column("option", no_wrap=True)
     methods = list(result.methods)
     for m in methods:
         table.add_column(m, justify="right")
-    table.add_column(f"consensus\n({result.consensus_rule})", justify="right")
+    table.add_column("consensus", justify="right")
     ranks = {m: {r.option: r.rank for r in rk.rows} for m, rk in result.methods.items()}
     baseline = {r.option for rk in result.methods.values() for r in rk.rows if r.baseline}
     for row in result.consensus:
-        option = row["option"] if isinstance(row, dict) else row.option
-        cons = row["rank"] if isinstance(row, dict) else row.rank
-        label = titles.get(option, option)[:48] + (" [baseline]" if option in baseline else "")
-        table.add_row(label, *(str(ranks[m][option]) for m in methods), str(cons))
+        label = row.option + (" (baseline)" if row.option in baseline else "")
+        table.add_row(label, *(str(ranks[m][row.option]) for m in methods), str(row.rank))
     console().print(table)
     agree = Table(title="Agreement between methods (Kendall's tau)")
     agree.add_column("")
@@ -139,3 +137,4 @@ def _print_all(result, titles: dict[str, str], title: str) -> None:  # noqa: ANN
     for a in methods:
         agree.add_row(a, *(fmt_num(result.agreement[a][b], 2) for b in methods))
     console().print(agree)
+    console().print(f"Consensus rule: {result.consensus_rule}")

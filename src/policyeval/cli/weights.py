@@ -53,15 +53,15 @@ def weights(
         from rich.table import Table
 
         table = Table(title=f"Weights — {ws.title}")
-        table.add_column("criterion")
-        table.add_column("group")
+        table.add_column("criterion", no_wrap=True)
+        table.add_column("group", no_wrap=True)
         for r in results:
-            table.add_column(f"{r.name}\n({r.method})", justify="right")
+            table.add_column(f"{r.profile}\n({r.method})", justify="right")
         for c in ws.criteria:
-            table.add_row(c.name, c.group or "", *(fmt_num(r.weights[c.id]) for r in results))
+            table.add_row(c.id, c.group or "", *(fmt_num(r.weights[c.id]) for r in results))
         crs = [fmt_num(r.consistency_ratio) if r.consistency_ratio is not None else "" for r in results]
         if any(crs):
-            table.add_row("AHP consistency ratio", "", *crs)
+            table.add_row("AHP consistency", "ratio (CR)", *crs)
         console().print(table)
     for r in results:
         print_warnings(r.warnings)

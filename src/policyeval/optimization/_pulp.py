@@ -107,7 +107,11 @@ def make_solver(name: str | None = None, lp: bool = False) -> Any:
         )
     if name == "highs":
         return pulp.HiGHS(msg=False, mip=not lp)
-    return pulp.COIN_CMD(path=pulp.apis.coin_api.pulp_cbc_path, msg=False, mip=not lp)
+    # CBC 2.10.3's integer preprocessing returns wrong "optimal" solutions on some of our
+    # models (e.g. a minimum-cost portfolio above a value floor); it is switched off.
+    return pulp.COIN_CMD(
+        path=pulp.apis.coin_api.pulp_cbc_path, msg=False, mip=not lp, options=["preprocess off"]
+    )
 
 
 @contextlib.contextmanager

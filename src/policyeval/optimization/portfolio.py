@@ -40,7 +40,8 @@ if TYPE_CHECKING:
 
     from policyeval.model import Workspace
 
-TIE_TOL = 1e-9
+TIE_TOL = 1e-6
+"""Relative tolerance of value ties; above the solvers' feasibility tolerance (1e-7)."""
 CONSTRAINT_KINDS = (
     "requires",
     "excludes",
@@ -236,13 +237,13 @@ def portfolio_data(
         for rec, k in counts.items():
             if rec not in labels:
                 msg = f"unknown recommendation '{rec}'.{did_you_mean(rec, labels)} "
-                issues.append(Issue("unknown-recommendation", msg + f"Choices: {labels}", "", entry))
+                issues.append(
+                    Issue("unknown-recommendation", msg + f"Choices: {labels}", "", entry)
+                )
             if k < 0:
                 issues.append(Issue("bad-argument", f"{rec}={k}: expected k >= 0", "", entry))
     if min_recommendations is not None and min_recommendations < 0:
-        issues.append(
-            Issue("bad-argument", "must be >= 0", "", "--min-recommendations")
-        )
+        issues.append(Issue("bad-argument", "must be >= 0", "", "--min-recommendations"))
     requires = tuple((pos[o.id], pos[r]) for o in ws.measures for r in o.requires if r in pos)
     excludes = {
         tuple(sorted((pos[o.id], pos[e]))) for o in ws.measures for e in o.excludes if e in pos
@@ -390,9 +391,7 @@ class PortfolioModel:
     def _break_by_id(self, best: tuple[int, ...], floor: float) -> tuple[int, ...]:
         """Among ties (value and cost fixed), fund the smallest ids first."""
         d, chosen = self.data, set(best)
-        distance = _pulp.lp_sum(
-            (1 - xi) if i in chosen else xi for i, xi in enumerate(self.x)
-        )
+        distance = _pulp.lp_sum((1 - xi) if i in chosen else xi for i, xi in enumerate(self.x))
         other = self._run(distance)
         if other is None or set(other) == chosen:
             return best
@@ -514,8 +513,8 @@ def solve_portfolio(data: PortfolioData, solver: str | None = None) -> tuple[int
     except InfeasibleError as err:
         conflict = diagnose(data, solver)
         raise InfeasibleError(
-            "no portfolio satisfies these constraints together (dropping any one of them "
-            "would make the request feasible)",
+            "no portfolio exists: these constraints cannot hold together (dropping any "
+            "one of them makes the request feasible)",
             [describe(data, n) for n in conflict],
         ) from err
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping
 from typing import Any
 
@@ -34,8 +35,8 @@ PARAMS: dict[str, dict[str, tuple[float, float, float, bool]]] = {
 }
 
 
-def _bad(message: str, code: str = "bad-argument") -> WorkspaceError:
-    return WorkspaceError([Issue(code, message)])
+def _bad(message: str) -> WorkspaceError:
+    return WorkspaceError([Issue("bad-argument", message)])
 
 
 def check_params(method: str, params: Mapping[str, Any]) -> dict[str, float]:
@@ -59,7 +60,7 @@ def check_params(method: str, params: Mapping[str, Any]) -> dict[str, float]:
     out = {}
     for name, (default, lo, hi, open_lo) in spec.items():
         value = params.get(name, default)
-        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
         ok = ok and (lo < value if open_lo else lo <= value) and value <= hi
         if not ok:
             bracket = "(" if open_lo else "["
@@ -92,7 +93,7 @@ def normalize_weights(weights: np.ndarray, m: int) -> np.ndarray:
 
 def _kernel(
     method: str, problem: Problem, w: np.ndarray, x: np.ndarray, params: dict[str, float]
-) -> dict[str, np.ndarray]:
+) -> dict[str, Any]:
     """Run one method; ``score`` is in the method's own sense (vikor: Q)."""
     if method == "wsm":
         return {"score": wsm(problem.values(x), w)}
@@ -107,7 +108,7 @@ def _kernel(
     if method == "promethee":
         prefs = check_preferences(problem.criteria, problem.preferences)
         phi_plus, phi_minus, phi = promethee_ii(x, problem.maximize, w, prefs)
-        return {"score": phi, "phi_plus": phi_plus, "phi_minus": phi_minus}
+        return {"score": phi, "phi_plus": phi_plus, "phi_minus": phi_minus, "preferences": prefs}
     score, outranks, _, _ = electre_i(
         problem.values(x), w, params["concordance"], params["discordance"]
     )
@@ -128,6 +129,8 @@ def score_batch(
     keep the problem's scales (``problem.scale_lo/hi``): a sampled score
     outside them gives a value outside [0, 1], kept as is (wpm floors values
     at ``floor``). topsis, vikor and promethee work on each sample's raw scores.
+    promethee and electre hold ``(..., n, n, m)`` pairwise arrays in memory
+    (8 bytes each); chunk very large sample axes.
 
     Parameters
     ----------
@@ -200,18 +203,17 @@ def _per_option(problem: Problem, arr: np.ndarray) -> dict[str, float]:
 
 
 def _details(
-    method: str, problem: Problem, out: dict[str, np.ndarray], params: dict[str, float]
+    method: str, problem: Problem, out: dict[str, Any], params: dict[str, float]
 ) -> tuple[dict[str, Any], list[str]]:
     """Method details for a report, and the warnings they raise."""
     opts = problem.options
     if method == "topsis":
         return {k: _per_option(problem, out[k]) for k in ("d_plus", "d_minus")}, []
     if method == "promethee":
-        prefs = check_preferences(problem.criteria, problem.preferences)
         return {
             "phi_plus": _per_option(problem, out["phi_plus"]),
             "phi_minus": _per_option(problem, out["phi_minus"]),
-            "preferences": dict(zip(problem.criteria, prefs)),
+            "preferences": dict(zip(problem.criteria, out["preferences"])),
         }, []
     if method == "electre":
         rel = out["outranks"]

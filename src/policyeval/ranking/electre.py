@@ -26,6 +26,7 @@ def electre_i(
     the complete ranking used here is the net outranking flow
     ``score(a) = (#{b : a S b} - #{b : b S a}) / (n - 1)``, higher is better.
     The defaults (0.65, 0.35) are scikit-criteria's ELECTRE1 thresholds.
+    Memory: pairwise arrays of shape ``(..., n, n, m)``.
 
     Parameters
     ----------

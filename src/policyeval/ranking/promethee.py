@@ -45,7 +45,27 @@ def preference(d: np.ndarray, kind: str, q: float = 0.0, p: float = 0.0, s: floa
         return np.where(d > p, 1.0, np.where(d > q, 0.5, 0.0))
     if kind == "gaussian":
         return np.where(d > 0, -np.expm1(-(d**2) / (2.0 * s**2)), 0.0)
-    raise ValueError(kind)  # unreachable after check_preferences
+    raise ValueError(f"unknown preference type {kind!r}; choices: {', '.join(PREFERENCE_TYPES)}")
+
+
+def _preference_problem(kind: str, pref: dict) -> str:
+    """What is wrong with one preference function, or ``""``."""
+    if kind not in PREFERENCE_TYPES:
+        return f"unknown preference type '{kind}'; choices: {', '.join(PREFERENCE_TYPES)}"
+    missing = [k for k in PREFERENCE_TYPES[kind] if k != "q" and k not in pref]
+    if missing:
+        return f"type {kind} needs {' and '.join(missing)}"
+    try:
+        q, p, s = (float(pref.get(k, 0.0)) for k in ("q", "p", "s"))
+    except (TypeError, ValueError):
+        return "q, p and s must be numbers"
+    if min(q, p, s) < 0:
+        return "q, p and s must be non-negative"
+    if kind in ("linear", "level") and q > p:
+        return f"q ({q:g}) is above p ({p:g}); expected q <= p"
+    if kind == "vshape" and p <= 0 or kind == "gaussian" and s <= 0:
+        return f"type {kind} needs a positive {'p' if kind == 'vshape' else 's'}"
+    return ""
 
 
 def check_preferences(criteria: Sequence[str], preferences: Sequence[dict]) -> list[dict]:
@@ -54,37 +74,18 @@ def check_preferences(criteria: Sequence[str], preferences: Sequence[dict]) -> l
     Raises
     ------
     WorkspaceError
-        Unknown type, missing or negative parameter, ``q > p``, ``p <= 0`` for
-        vshape or ``s <= 0`` for gaussian; one issue per criterion.
+        Unknown type, missing, non-numeric or negative parameter, ``q > p``,
+        ``p <= 0`` for vshape or ``s <= 0`` for gaussian; one issue per criterion.
     """
     issues, out = [], []
     for cid, pref in zip(criteria, preferences):
         kind = pref.get("type", "usual")
-        entry = f"criteria.{cid}.preference"
-        if kind not in PREFERENCE_TYPES:
-            issues.append(
-                Issue(
-                    "bad-preference",
-                    f"unknown preference type '{kind}'; choices: {', '.join(PREFERENCE_TYPES)}",
-                    "criteria/criteria.yaml",
-                    entry,
-                )
-            )
-            continue
-        params = {k: float(pref.get(k, 0.0)) for k in ("q", "p", "s")}
-        missing = [k for k in PREFERENCE_TYPES[kind] if k != "q" and k not in pref]
-        problem = ""
-        if missing:
-            problem = f"type {kind} needs {' and '.join(missing)}"
-        elif min(params.values()) < 0:
-            problem = "q, p and s must be non-negative"
-        elif kind in ("linear", "level") and params["q"] > params["p"]:
-            problem = f"q ({params['q']:g}) is above p ({params['p']:g}); expected q <= p"
-        elif kind == "vshape" and params["p"] <= 0 or kind == "gaussian" and params["s"] <= 0:
-            problem = f"type {kind} needs a positive {'p' if kind == 'vshape' else 's'}"
+        problem = _preference_problem(kind, pref)
         if problem:
+            entry = f"criteria.{cid}.preference"
             issues.append(Issue("bad-preference", problem, "criteria/criteria.yaml", entry))
-        out.append({"type": kind, **params})
+        else:
+            out.append({"type": kind, **{k: float(pref.get(k, 0.0)) for k in ("q", "p", "s")}})
     if issues:
         raise WorkspaceError(issues)
     return out
@@ -99,8 +100,8 @@ def promethee_ii(
     ``pi(a, b) = sum_j w_j P_j(d_j(a, b))``, ``phi+(a) = sum_b pi(a, b)/(n - 1)``,
     ``phi-(a) = sum_b pi(b, a)/(n - 1)``, ``phi = phi+ - phi-`` (all 0 when n = 1).
     Memory: the differences are an array of shape ``(..., n, n, m)`` (8 bytes
-    each: 10,000 samples of 10 options and 10 criteria take 80 MB); chunk
-    the sample axis above that.
+    each: 10,000 samples of 10 options and 10 criteria take 80 MB, twice that
+    at peak); chunk the sample axis above that.
 
     Parameters
     ----------

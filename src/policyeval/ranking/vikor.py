@@ -55,8 +55,7 @@ def vikor(
     >>> S.tolist(), R.tolist(), Q.tolist()
     ([0.5, 0.375, 0.5], [0.5, 0.25, 0.5], [1.0, 0.0, 1.0])
     """
-    signed = np.where(maximize, scores, -scores)
-    gap = 1.0 - _relative(signed, axis=-2)
+    gap = _relative(np.where(maximize, -scores, scores), axis=-2)  # (f* - x)/(f* - f-)
     terms = weights[..., None, :] * gap
     S = terms.sum(axis=-1)
     R = terms.max(axis=-1)

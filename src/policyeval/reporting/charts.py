@@ -218,35 +218,6 @@ def acceptability_bars(options: Sequence[str], acceptability: Sequence[Sequence[
     return _render(draw, 7.5, _rows_height(n, 0.34, 2.0))
 
 
-def frontier_chart(
-    costs: Sequence[float], values: Sequence[float], labels: Sequence[str], unit: str
-) -> str:
-    """Efficient frontier: best achievable value at each budget (step line with points).
-
-    Parameters
-    ----------
-    costs, values : sequence of float
-        Cost and value of each frontier portfolio, shape ``(k,)``.
-    labels : sequence of str
-        Short label of each point (e.g. the portfolio size).
-    unit : str
-        Resource unit for the axis label.
-    """
-
-    def draw(fig: Any) -> None:
-        ax = fig.add_subplot()
-        ax.step(costs, values, where="post", color=PALETTE[0], linewidth=1.5)
-        ax.plot(costs, values, "o", color=PALETTE[1])
-        for x, y, t in zip(costs, values, labels):
-            ax.annotate(t, (x, y), textcoords="offset points", xytext=(4, -10), fontsize=7)
-        ax.set_xlabel(f"Budget ({unit})")
-        ax.set_ylabel("Portfolio value (sum of option values)")
-        ax.set_title("Efficient frontier: best value for each budget")
-        ax.grid(alpha=0.3)
-
-    return _render(draw, 7.0, 3.8)
-
-
 def allocation_chart(
     targets: Sequence[str], channels: Sequence[str], amounts: Sequence[Sequence[float]], unit: str
 ) -> str:
@@ -279,3 +250,74 @@ def allocation_chart(
         ax.legend(loc="lower right")
 
     return _render(draw, 7.0, _rows_height(len(targets), 0.4, 1.8))
+
+
+def memo_charts(data: dict[str, Any], ready: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Every chart whose data exists, in memo order, numbered.
+
+    Parameters
+    ----------
+    data : dict
+        ``context["chart_data"]`` (see :func:`policyeval.reporting.context.build_context`).
+    ready : dict, optional
+        SVGs drawn elsewhere (``frontier``, ``tornado``) keyed by chart id.
+
+    Returns
+    -------
+    list of dict
+        ``id``, ``number``, ``title``, ``caption`` and ``svg`` (the document
+        without its XML prolog, ready to inline).
+    """
+    ready = ready or {}
+    out: list[tuple[str, str, str, str]] = []
+    w = data["weights"]
+    out.append(
+        ("weights", "Criteria weights by profile",
+         "Weight of each criterion under each weight profile (shares of the total).",
+         weights_by_profile(w["criteria"], w["profiles"], w["weights"]))
+    )  # fmt: skip
+    r = data["ranks"]
+    out.append(
+        ("ranks", "Ranking by method",
+         "Rank of each alternative under each method (1 = best), in consensus order.",
+         ranks_by_method(r["options"], r["methods"], r["ranks"]))
+    )  # fmt: skip
+    if data.get("acceptability"):
+        a = data["acceptability"]
+        out.append(
+            ("acceptability", "Rank acceptability",
+             "Share of Monte Carlo draws in which each alternative takes each rank.",
+             acceptability_bars(a["options"], a["acceptability"]))
+        )  # fmt: skip
+    if "tornado" in ready:
+        out.append(("tornado", "What moves the lead",
+                    "Lead of the top choice over the next best (weighted sum) when one weight "
+                    "or score moves to the low or high end of its range, largest swings first.",
+                    ready["tornado"]))  # fmt: skip
+    if "frontier" in ready:
+        out.append(("frontier", "Efficient frontier",
+                    "Best portfolio value reachable at each budget.",
+                    ready["frontier"]))  # fmt: skip
+    if data.get("allocation"):
+        al = data["allocation"]
+        out.append(
+            ("allocation", "Allocation by target and channel",
+             "Recommended allocation of the budget by target and channel.",
+             allocation_chart(al["targets"], al["channels"], al["amounts"], al["unit"]))
+        )  # fmt: skip
+    sc = data["scores"]
+    out.append(
+        ("scores", "Scores by criterion",
+         "Each option's score (cell text) and its value on the criterion's scale (colour).",
+         score_heatmap(sc["options"], sc["criteria"], sc["values"], sc["labels"]))
+    )  # fmt: skip
+    return [
+        {"id": cid, "number": k + 1, "title": title, "caption": caption, "svg": inline(svg)}
+        for k, (cid, title, caption, svg) in enumerate(out)
+    ]
+
+
+def inline(svg: str) -> str:
+    """An SVG document without its XML declaration and DOCTYPE, to embed in HTML."""
+    start = svg.find("<svg")
+    return svg[start:] if start >= 0 else svg

@@ -26,13 +26,10 @@ def file_hashes(root: Path, files: Iterable[Path]) -> list[dict[str, str]]:
     'a.yaml'
     """
     rows = []
+    base = Path(root).resolve()
     for f in files:
-        path = Path(f)
-        full = path if path.is_absolute() else root / path
-        try:
-            rel = full.resolve().relative_to(Path(root).resolve()).as_posix()
-        except ValueError:
-            rel = full.name
+        full = Path(f).resolve()
+        rel = full.relative_to(base).as_posix() if full.is_relative_to(base) else full.name
         rows.append({"path": rel, "sha256": hashlib.sha256(full.read_bytes()).hexdigest()})
     return sorted(rows, key=lambda r: r["path"])
 

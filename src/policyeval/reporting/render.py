@@ -45,12 +45,28 @@ def environment(user_dir: Path | None = None) -> Any:
         "keep_trailing_newline": True,
     }
     if user_dir is None:
-        return jinja2.Environment(loader=shipped, **options)
-    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(user_dir)), shipped])
-    return ImmutableSandboxedEnvironment(loader=loader, **options)
+        env = jinja2.Environment(loader=shipped, **options)
+    else:
+        loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(user_dir)), shipped])
+        env = ImmutableSandboxedEnvironment(loader=loader, **options)
+    env.filters["cell"] = md_cell
+    return env
 
 
-def render(context: Mapping[str, Any], template: str, fmt: str, user_dir: Path | None = None) -> str:
+def md_cell(text: Any) -> str:
+    r"""Text made safe for one Markdown table cell (no pipe, no line break).
+
+    Examples
+    --------
+    >>> md_cell("a | b\nc")
+    'a \\| b c'
+    """
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def render(
+    context: Mapping[str, Any], template: str, fmt: str, user_dir: Path | None = None
+) -> str:
     """Render ``template`` (brief, memo, full) as ``fmt`` (md or html) from ``context``.
 
     Raises
@@ -67,7 +83,9 @@ def render(context: Mapping[str, Any], template: str, fmt: str, user_dir: Path |
     try:
         return environment(user_dir).get_template(name).render(**context)
     except SecurityError as err:
-        raise _template_error("template-unsafe", where, f"not allowed in a template: {err}") from err
+        raise _template_error(
+            "template-unsafe", where, f"not allowed in a template: {err}"
+        ) from err
     except jinja2.TemplateNotFound as err:
         raise _template_error("template-missing", where, f"template not found: {err}") from err
     except jinja2.TemplateSyntaxError as err:

@@ -55,15 +55,20 @@ def check_bounds(bounds: np.ndarray, criteria: Sequence[str] | None = None) -> n
 
     Examples
     --------
-    >>> check_bounds(np.array([[0.6, 1.0], [0.5, 1.0]]))
+    >>> check_bounds(np.array([[0.6, 1.0], [0.5, 1.0]]))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    policyeval.errors.WorkspaceError: bounds: infeasible weight bounds: the lower bounds sum to 1.1 > 1
+    policyeval.errors.WorkspaceError: bounds: infeasible weight bounds: ... sum to 1.1 > 1
     """
     b = np.asarray(bounds, dtype=float)
     names = list(criteria) if criteria is not None else [str(j) for j in range(len(b))]
     issues = [
-        Issue("bad-bounds", f"weight bounds [{lo}, {hi}] must satisfy 0 <= lo <= hi <= 1", "", f"bounds.{c}")
+        Issue(
+            "bad-bounds",
+            f"weight bounds [{lo}, {hi}] must satisfy 0 <= lo <= hi <= 1",
+            "",
+            f"bounds.{c}",
+        )
         for c, (lo, hi) in zip(names, b)
         if not 0.0 <= lo <= hi <= 1.0
     ]
@@ -180,7 +185,14 @@ def check_sampler(
     """Validate sampler options; return ``(center, spread, bounds)`` as arrays."""
     if spread is not None and bounds is not None:
         raise WorkspaceError(
-            [Issue("bad-argument", "choose either a spread or weight bounds, not both", "", "--spread")]
+            [
+                Issue(
+                    "bad-argument",
+                    "choose either a spread or weight bounds, not both",
+                    "",
+                    "--spread",
+                )
+            ]
         )
     c = None
     if spread is not None:

@@ -33,7 +33,6 @@ from policyeval.sensitivity.sampling import (
 )
 
 _TARGET_CELLS = 1 << 23  # floats per chunk of sampled scores (64 MB)
-_PAIR_CELLS = 1 << 24  # comparisons per pairwise-winning step (16 MB)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,19 +80,23 @@ class SmaaResult:
 
 
 def _tie_groups(su: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """First and last sorted position of each position's tie group, or None if no ties."""
+    """First and last sorted position of each position's tie group, or None if no ties.
+
+    ``su`` holds each row's utilities sorted in decreasing order.
+    """
+    gap = su[:, :-1] - su[:, 1:]
+    if gap.size == 0 or gap.min() > TIE_TOL * max(1.0, float(np.abs(su).max())):
+        return None  # quick exit: no gap is within the largest tolerance
     a, b = su[:, :-1], su[:, 1:]
-    scale = np.maximum(1.0, np.maximum(np.abs(a), np.abs(b)))
-    tied = a - b <= TIE_TOL * scale
+    tied = gap <= TIE_TOL * np.maximum(1.0, np.maximum(np.abs(a), np.abs(b)))
     if not tied.any():
         return None
     s, n = su.shape
     pos = np.broadcast_to(np.arange(n), (s, n))
     yes = np.ones((s, 1), dtype=bool)
     start = np.maximum.accumulate(np.where(np.hstack([yes, ~tied]), pos, 0), axis=1)
-    is_end = np.hstack([~tied, yes])
-    end = np.minimum.accumulate(np.where(is_end, pos, n)[:, ::-1], axis=1)[:, ::-1]
-    return start, end
+    end = np.minimum.accumulate(np.where(np.hstack([~tied, yes]), pos, n)[:, ::-1], axis=1)
+    return start, end[:, ::-1]
 
 
 class _Accumulator:
@@ -109,19 +112,20 @@ class _Accumulator:
     def add(self, u: np.ndarray, w: np.ndarray) -> None:
         """Add one block: utilities ``(B, n)`` and weights ``(B, m)``."""
         n = self.n
+        rows = len(u)
         order = np.argsort(-u, axis=1)
         groups = _tie_groups(np.take_along_axis(u, order, axis=1))
-        slots = np.broadcast_to(np.arange(n, dtype=order.dtype), order.shape)
+        slots = np.broadcast_to(np.arange(n), order.shape)
         if groups is None:
             start = slots
             self.rank_counts += np.bincount((order * n + slots).ravel(), minlength=n * n)
-            first, share = order[:, 0], np.ones(len(order))
+            first, share = order[:, 0], np.ones(rows)
         else:
             start, end = groups
             size = end - start + 1
             for off in range(int(size.max())):
                 ok = off < size
-                idx = order[ok] * n + np.minimum(start + off, n - 1)[ok]
+                idx = order[ok] * n + (start + off)[ok]
                 self.rank_counts += np.bincount(idx, weights=1.0 / size[ok], minlength=n * n)
             at_top = start == 0
             first, share = order[at_top], 1.0 / size[at_top]
@@ -129,13 +133,14 @@ class _Accumulator:
         self.first_count += np.bincount(first, weights=share, minlength=n)
         for j in range(w.shape[1]):
             self.first_weight[:, j] += np.bincount(first, weights=share * w[:, j], minlength=n)
-        rank = np.empty(order.shape, dtype=np.int16)
-        np.put_along_axis(rank, order, start.astype(np.int16), axis=1)
-        step = max(1, _PAIR_CELLS // (n * n))
-        for lo in range(0, len(rank), step):
-            r = rank[lo : lo + step]
+        # rank[s, i]: 0-based competition rank of option i (inverse permutation of order)
+        rank = np.empty(rows * n, dtype=np.int16)
+        rank[(order + n * np.arange(rows)[:, None]).ravel()] = start.ravel()
+        rank = rank.reshape(rows, n)
+        for lo in range(0, rows, 255):  # uint8 sums of at most 255 rows cannot overflow
+            r = rank[lo : lo + 255]
             beats = r[:, :, None] < r[:, None, :]
-            self.beats += np.add.reduce(beats.view(np.uint8), axis=0, dtype=np.uint16)
+            self.beats += np.add.reduce(beats.view(np.uint8), axis=0, dtype=np.uint8)
 
 
 def _first_share(u: np.ndarray, i: int) -> float:

@@ -122,10 +122,16 @@ def ahp_weights(matrix: np.ndarray) -> AhpResult:
 
 
 def worst_judgement(matrix: np.ndarray, items: Sequence[str]) -> Revision:
-    """The judgement whose revision to the consistent value most reduces CR.
+    """The judgement whose revision to its indirect value most reduces CR.
 
-    Each judgement ``a_ij`` in turn is replaced by ``w_i/w_j`` (current
-    weights, kept in Saaty's 1/9..9 range) and the CR recomputed.
+    Each judgement ``a_ij`` in turn is replaced by the geometric mean of its
+    indirect estimates ``a_ik a_kj`` over the other items ``k`` (kept in Saaty's
+    1/9..9 range) and the CR recomputed; the pair with the lowest CR wins.
+
+    Raises
+    ------
+    ValueError
+        For fewer than three items (two items are always consistent).
 
     Examples
     --------
@@ -135,11 +141,15 @@ def worst_judgement(matrix: np.ndarray, items: Sequence[str]) -> Revision:
     (0.79, True)
     """
     a = np.asarray(matrix, dtype=float)
-    w = ahp_weights(a).weights
+    n = len(items)
+    if n < 3:
+        raise ValueError("a revision needs at least three items")
+    logs = np.log(a)
     candidates = []
-    for i, j in zip(*np.triu_indices(len(items), 1)):
+    for i, j in zip(*np.triu_indices(n, 1)):
+        others = [k for k in range(n) if k not in (i, j)]
+        k = float(np.clip(np.exp(np.mean(logs[i, others] + logs[others, j])), 1 / 9, 9))
         trial = a.copy()
-        k = float(np.clip(w[i] / w[j], 1 / 9, 9))
         trial[i, j], trial[j, i] = k, 1 / k
         candidates.append(Revision(items[i], items[j], float(a[i, j]), k, ahp_weights(trial).cr))
     return min(candidates, key=lambda r: r.cr_after)

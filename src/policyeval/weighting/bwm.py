@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -97,7 +97,7 @@ def bwm_weights(
     return BwmResult(weights / weights.sum(), xi_star, ci, xi_star / ci if ci else 0.0)
 
 
-def _solver():
+def _solver() -> Any:
     """CBC without the deprecated ``PULP_CBC_CMD``: a system CBC, else PuLP's bundled one."""
     import pulp
     from pulp.apis import coin_api

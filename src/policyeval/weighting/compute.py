@@ -4,6 +4,11 @@ A profile's spec weighs either all criteria under its node or the node's
 children (groups and ungrouped criteria); ``local[g]`` weighs inside group
 ``g`` the same way, and a group without ``local`` entry splits its weight
 equally. Global weight = product along the tree (:func:`tree_product`).
+
+A ``group`` profile aggregates its members: when the aggregation is
+geometric (default) and every member is AHP on the same tree, the judgements
+are aggregated node by node (AIJ) and the eigenvector and CR taken of the
+aggregate; otherwise the members' global weights are aggregated.
 """
 
 from __future__ import annotations
@@ -156,7 +161,12 @@ def _structure(ws: Workspace, pid: str, prof: WeightProfile) -> list[_Node]:
     groups = {g.id for g in ws.groups}
     nodes: list[_Node] = []
 
-    def visit(node, spec, entry, lookup, path):
+    def visit(
+        node: str | None,
+        spec: WeightProfile | None,
+        entry: str,
+        lookup: dict[str, WeightProfile],
+    ) -> None:
         if spec is not None and spec.method == "group":
             raise _fail(pid, _where(entry, "method"), "a group profile cannot weigh inside a group")
         named = _named(spec) if spec is not None else None
@@ -176,12 +186,10 @@ def _structure(ws: Workspace, pid: str, prof: WeightProfile) -> list[_Node]:
         nodes.append(_Node(node, items, spec, entry))
         lookup = {**lookup, **(spec.local if spec is not None else {})}
         for child in items:
-            if child in path:
-                raise _fail(pid, "local", f"group '{child}' contains itself", "group-cycle")
             if child in groups:
-                visit(child, lookup.get(child), f"local.{child}", lookup, (*path, child))
+                visit(child, lookup.get(child), f"local.{child}", lookup)
 
-    visit(None, prof, "", {}, ())
+    visit(None, prof, "", {})
     return nodes
 
 
@@ -221,7 +229,9 @@ def _local(ws: Workspace, pid: str, n: _Node) -> tuple[dict[str, float], dict[st
     return w, info
 
 
-def _ahp(items, matrix, info) -> tuple[dict[str, float], dict[str, Any]]:
+def _ahp(
+    items: tuple[str, ...], matrix: np.ndarray, info: dict[str, Any]
+) -> tuple[dict[str, float], dict[str, Any]]:
     r = ahp_weights(matrix)
     info.update(lambda_max=r.lambda_max, consistency_index=r.ci, consistency_ratio=r.cr)
     if r.cr > CR_THRESHOLD:
@@ -233,16 +243,34 @@ def _objective(ws: Workspace, method: str, items: Sequence[str]) -> dict[str, fl
     from policyeval.model import build_problem
 
     problem = build_problem(ws)
-    cols = [problem.criteria.index(c) for c in items if c in problem.criteria]
-    if len(cols) != len(items):
-        raise ValueError(f"{method} weighs criteria from scores; it cannot weigh groups")
+    cols = [problem.criteria.index(c) for c in items]  # the criteria under the node
     x = problem.scores[:, cols]
     w = entropy_weights(x) if method == "entropy" else critic_weights(x, problem.maximize[cols])
     return dict(zip(items, w.tolist()))
 
 
-def _assemble(ws, pid, prof, nodes, locals_, extra) -> WeightResult:
+def _assemble(
+    ws: Workspace,
+    pid: str,
+    prof: WeightProfile,
+    nodes: list[_Node],
+    locals_: list[tuple[dict[str, float], dict[str, Any]]],
+    extra: dict[str, Any],
+) -> WeightResult:
     glob = tree_product({n.node: w for n, (w, _) in zip(nodes, locals_)})
+    unreached = [c for c in ws.criterion_ids if c not in glob]
+    if unreached:
+        raise WorkspaceError(
+            [
+                Issue(
+                    "group-cycle",
+                    f"criteria {unreached} are not under the top level of the value tree; "
+                    "check the groups' parents for a cycle",
+                    "criteria/criteria.yaml",
+                    "groups",
+                )
+            ]
+        )
     infos = [dict(info, weights=w) for w, info in locals_]
     crs = [i["consistency_ratio"] for i in infos if "consistency_ratio" in i]
     warnings = tuple(

@@ -3,11 +3,14 @@
 Both kernels give a constant criterion weight 0 and compute the others on the
 remaining columns: a criterion on which every option scores the same carries
 no information (entropy 1; CRITIC σ = 0) and its correlation is undefined.
+A single varying criterion gets weight 1.
 """
 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -80,7 +83,7 @@ def critic_weights(scores: np.ndarray, maximize: np.ndarray) -> np.ndarray:
     """
     from skcriteria.preprocessing.weighters import CRITIC
 
-    def run(dm):
+    def run(dm: Any) -> Any:
         # skcriteria warns on any 'min' criterion; the cenit scaling it applies
         # already orients such criteria, which is what the paper's scaling does.
         with warnings.catch_warnings():
@@ -97,13 +100,19 @@ def _check(scores: np.ndarray) -> np.ndarray:
     return x
 
 
-def _on_varying(x: np.ndarray, weigh, maximize: np.ndarray) -> np.ndarray:
+def _on_varying(x: np.ndarray, weigh: Callable[[Any], Any], maximize: np.ndarray) -> np.ndarray:
     import skcriteria as skc
 
     varying = np.ptp(x, axis=0) > 0
     if not varying.any():
         raise ValueError("every criterion is constant over the options; no objective weights")
-    objectives = [max if m else min for m in maximize[varying]]
     out = np.zeros(x.shape[1])
-    out[varying] = weigh(skc.mkdm(x[:, varying], objectives)).weights.to_numpy()
+    if varying.sum() == 1:
+        out[varying] = 1.0
+        return out
+    objectives = [max if m else min for m in maximize[varying]]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out[varying] = weigh(skc.mkdm(x[:, varying], objectives)).weights.to_numpy()
+    if not np.all(np.isfinite(out)):
+        raise ValueError("the varying criteria are perfectly correlated; CRITIC is undefined")
     return out / out.sum()

@@ -1,0 +1,259 @@
+"""``policyeval optimize``, ``frontier`` and ``allocate``: funding decisions from a ranking."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from policyeval.cli.common import (
+    Format,
+    FormatOpt,
+    ProfileOpt,
+    WorkspaceOpt,
+    console,
+    emit_csv,
+    emit_json,
+    fmt_num,
+    handle_errors,
+    load,
+    print_warnings,
+    usage_error,
+)
+
+BudgetOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--budget", "-b", help="Budget (default: options/allocation.yaml, else all costs)."
+    ),
+]
+SolverOpt = Annotated[str, typer.Option("--solver", help="cbc (bundled, default) or highs.")]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the commands to the app."""
+    app.command("optimize")(optimize)
+    app.command("frontier")(frontier)
+    app.command("allocate")(allocate)
+
+
+def _counts(items: list[str], entry: str) -> dict[str, int]:
+    """``["a=1", "d=2"]`` (or ``"a=1,d=2"``) -> ``{"a": 1, "d": 2}``."""
+    out: dict[str, int] = {}
+    for item in (p for it in items for p in it.split(",") if p):
+        rec, _, k = item.partition("=")
+        if not k.strip().lstrip("-").isdigit():
+            usage_error(f"expected RECOMMENDATION=K (e.g. a=1), got '{item}'", entry)
+        out[rec.strip()] = int(k)
+    return out
+
+
+def _ids(items: list[str]) -> list[str]:
+    return [p.strip() for it in items for p in it.split(",") if p.strip()]
+
+
+def _weights(ws, profile):  # type: ignore[no-untyped-def]
+    from policyeval.weighting import compute_weights
+
+    w = compute_weights(ws, ws.profile_id(profile))
+    print_warnings(w.warnings)
+    return w
+
+
+@handle_errors
+def optimize(
+    workspace: WorkspaceOpt = Path("."),
+    profile: ProfileOpt = None,
+    budget: BudgetOpt = None,
+    at_least: Annotated[
+        list[str], typer.Option("--at-least", help="REC=K: fund at least K measures of (REC).")
+    ] = [],  # noqa: B006 - typer needs a list default
+    at_most: Annotated[
+        list[str], typer.Option("--at-most", help="REC=K: fund at most K measures of (REC).")
+    ] = [],  # noqa: B006
+    must_fund: Annotated[
+        list[str], typer.Option("--must-fund", help="Measure ids that must be funded (id,id).")
+    ] = [],  # noqa: B006
+    must_not_fund: Annotated[
+        list[str], typer.Option("--must-not-fund", help="Measure ids that must not be funded.")
+    ] = [],  # noqa: B006
+    min_recommendations: Annotated[
+        int | None,
+        typer.Option("--min-recommendations", help="Cover at least N of the recommendations."),
+    ] = None,
+    solver: SolverOpt = "cbc",
+    robust: Annotated[
+        bool, typer.Option("--robust", help="Core index of each measure over random weights.")
+    ] = False,
+    samples: Annotated[
+        int, typer.Option("--samples", help="Weight samples for --robust.")
+    ] = 10_000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed for --robust.")] = 0,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """The best set of measures to fund within a budget (exact MILP)."""
+    from dataclasses import replace
+
+    from policyeval.optimization.portfolio import make_result, portfolio_data, solve_portfolio
+
+    ws = load(workspace)
+    w = _weights(ws, profile)
+    data, source = portfolio_data(
+        ws,
+        w,
+        budget,
+        at_least=_counts(at_least, "--at-least"),
+        at_most=_counts(at_most, "--at-most"),
+        must_fund=_ids(must_fund),
+        must_not_fund=_ids(must_not_fund),
+        min_recommendations=min_recommendations,
+    )
+    result = make_result(data, solve_portfolio(data, solver), w.profile, source, solver)
+    if robust:
+        from policyeval.optimization.robust import robust_portfolio
+
+        if samples < 1:
+            usage_error(f"must be >= 1. Got {samples} instead.", "--samples")
+        result = replace(result, robust=robust_portfolio(ws, data, samples, seed, solver))
+    if fmt is Format.json:
+        emit_json(result.to_dict())
+        return
+    titles = {o.id: o.title for o in ws.measures}
+    if fmt is Format.csv:
+        emit_csv(
+            ["option", "recommendation", "cost", "value", "selected"]
+            + (["core_index", "class"] if robust else []),
+            [
+                [i, r or "", float(c), float(v), i in result.selected]
+                + ([result.robust["core_index"][i], result.robust["class"][i]] if robust else [])
+                for i, r, c, v in zip(data.ids, data.recommendations, data.costs, data.values)
+            ],
+        )
+        return
+    from rich.table import Table
+
+    table = Table(title=f"Optimal portfolio — {ws.title} (profile {w.profile})")
+    for col, just in (("measure", "left"), ("rec.", "left"), ("cost", "right"), ("value", "right")):
+        table.add_column(col, justify=just)  # type: ignore[arg-type]
+    if robust:
+        table.add_column("core index", justify="right")
+    for i, rec, c, v in zip(data.ids, data.recommendations, data.costs, data.values):
+        if i in result.selected or robust:
+            mark = "" if i in result.selected else " (not funded)"
+            extra = (
+                [f"{fmt_num(result.robust['core_index'][i], 2)} {result.robust['class'][i]}"]
+                if robust
+                else []
+            )
+            table.add_row(
+                titles[i] + mark, rec or "", fmt_num(float(c), 1), fmt_num(float(v)), *extra
+            )
+    out = console()
+    out.print(table)
+    out.print(
+        f"value {fmt_num(result.value)}, cost {fmt_num(result.cost, 1)} of budget "
+        f"{fmt_num(result.budget, 1)} ({result.budget_source})"
+    )
+    if result.binding:
+        out.print("binding: " + ", ".join(result.binding))
+
+
+@handle_errors
+def frontier(
+    workspace: WorkspaceOpt = Path("."),
+    profile: ProfileOpt = None,
+    points: Annotated[
+        int | None, typer.Option("--points", help="N evenly spaced budgets instead of breakpoints.")
+    ] = None,
+    chart: Annotated[
+        Path | None, typer.Option("--chart", help="Write the frontier chart (SVG) to this file.")
+    ] = None,
+    solver: SolverOpt = "cbc",
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Best portfolio value against budget, at every budget where the portfolio changes."""
+    from policyeval.optimization.frontier import efficient_frontier, frontier_svg
+
+    ws = load(workspace)
+    w = _weights(ws, profile)
+    result = efficient_frontier(ws, w, points, solver)
+    if chart is not None:
+        import os
+        import tempfile
+
+        fd, tmp = tempfile.mkstemp(dir=chart.parent or Path("."), suffix=".svg.tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(frontier_svg(result, f"Efficient frontier — profile {w.profile}"))
+        os.replace(tmp, chart)
+    if fmt is Format.json:
+        emit_json(result.to_dict())
+    elif fmt is Format.csv:
+        emit_csv(
+            ["budget", "value", "cost", "marginal", "selected"],
+            [(p.budget, p.value, p.cost, p.marginal, ";".join(p.selected)) for p in result.points],
+        )
+    else:
+        from rich.table import Table
+
+        table = Table(title=f"Efficient frontier — {ws.title} (profile {w.profile}, {result.mode})")
+        for col in ("budget", "value", "cost", "value per unit", "portfolio"):
+            table.add_column(col, justify="left" if col == "portfolio" else "right")
+        for p in result.points:
+            table.add_row(
+                fmt_num(p.budget, 1), fmt_num(p.value), fmt_num(p.cost, 1),
+                fmt_num(p.marginal, 4), ", ".join(p.selected) or "(none)",
+            )  # fmt: skip
+        console().print(table)
+
+
+@handle_errors
+def allocate(
+    workspace: WorkspaceOpt = Path("."),
+    profile: ProfileOpt = None,
+    budget: BudgetOpt = None,
+    solver: SolverOpt = "cbc",
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Split the budget across measures, targets and channels (options/allocation.yaml)."""
+    from policyeval.optimization.allocation import allocate as run
+
+    ws = load(workspace)
+    w = _weights(ws, profile)
+    result = run(ws, w, budget, solver)
+    if fmt is Format.json:
+        emit_json(result.to_dict())
+        return
+    if fmt is Format.csv:
+        emit_csv(
+            ["option", "target", "channel", "amount"],
+            [(r["option"], r["target"], r["channel"], r["amount"]) for r in result.allocation],
+        )
+        return
+    from rich.table import Table
+
+    out = console()
+    table = Table(title=f"Allocation — {ws.title} (profile {w.profile}, {result.unit})")
+    for col in ("measure", "target", "channel", "amount"):
+        table.add_column(col, justify="right" if col == "amount" else "left")
+    for r in result.allocation:
+        table.add_row(r["option"], r["target"], r["channel"], fmt_num(r["amount"], 2))
+    out.print(table)
+    spent = result.to_dict()["spent"]
+    out.print(
+        f"spent {fmt_num(spent, 2)} of {fmt_num(result.budget, 2)}; value {fmt_num(result.value)}"
+    )
+    out.print(
+        "by target: " + ", ".join(f"{t} {fmt_num(a, 1)}" for t, a in result.by_target.items())
+    )
+    out.print(
+        "by channel: " + ", ".join(f"{c} {fmt_num(a, 1)}" for c, a in result.by_channel.items())
+    )
+    shown = [n for n in result.binding if not n.startswith("segment")]
+    out.print(
+        "binding (shadow price = value per extra unit): "
+        + ", ".join(f"{n} {fmt_num(result.shadow_prices[n], 4)}" for n in shown)
+    )
+    saturated = len(result.binding) - len(shown)
+    if saturated:
+        out.print(f"{saturated} response segments are full (see --format json)")

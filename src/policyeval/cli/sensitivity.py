@@ -1,0 +1,221 @@
+"""``policyeval sensitivity``: how sure is the ranking (SMAA, stability, what it would take)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from policyeval.cli.common import (
+    Format,
+    FormatOpt,
+    ProfileOpt,
+    WorkspaceOpt,
+    console,
+    emit_csv,
+    emit_json,
+    fmt_num,
+    handle_errors,
+    load,
+    print_warnings,
+    usage_error,
+)
+
+_LONG_RUN = 20_000  # samples from which a terminal shows a progress bar (wsm)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the app."""
+    app.command("sensitivity")(sensitivity)
+
+
+@handle_errors
+def sensitivity(
+    workspace: WorkspaceOpt = Path("."),
+    profile: ProfileOpt = None,
+    method: Annotated[
+        str,
+        typer.Option("--method", "-m", help="wsm, wpm, topsis, vikor, promethee or electre."),
+    ] = "wsm",
+    samples: Annotated[int, typer.Option("--samples", "-n", help="SMAA samples.")] = 10_000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+    spread: Annotated[
+        float | None,
+        typer.Option(
+            "--spread",
+            help="Sample weights around the profile's: w * U(1-F, 1+F), renormalized "
+            "(default: uniform on the simplex).",
+        ),
+    ] = None,
+    bounds: Annotated[
+        bool, typer.Option("--bounds", help="Sample weights within the profile's bounds.")
+    ] = False,
+    packages: Annotated[
+        bool, typer.Option("--packages", help="Analyse the packages of options/packages.yaml.")
+    ] = False,
+    profiles: Annotated[
+        str | None,
+        typer.Option(
+            "--profiles", help="Profiles to compare across stakeholders (a,b; default all)."
+        ),
+    ] = None,
+    top_k: Annotated[
+        int, typer.Option("--top-k", help="Across stakeholders: options in everyone's top k.")
+    ] = 3,
+    chunk: Annotated[
+        int | None, typer.Option("--chunk", help="SMAA samples per batched evaluation.")
+    ] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Robustness of the ranking: SMAA-2 acceptability, weight stability, what it would
+    take to change the top option, tornado, rank reversal and stakeholders' agreement."""
+    from policyeval.errors import did_you_mean
+    from policyeval.ranking import METHODS
+    from policyeval.sensitivity import run_sensitivity
+
+    if method not in METHODS:
+        usage_error(
+            f"unknown method '{method}'.{did_you_mean(method, METHODS)} "
+            f"Choices: {', '.join(METHODS)}",
+            "--method",
+        )
+    if samples < 1:
+        usage_error(f"--samples must be a positive integer. Got {samples} instead.", "--samples")
+    if top_k < 1:
+        usage_error(f"--top-k must be a positive integer. Got {top_k} instead.", "--top-k")
+    ws = load(workspace)
+    chosen = [p.strip() for p in profiles.split(",") if p.strip()] if profiles else None
+    show = fmt is Format.table and sys.stdout.isatty() and (samples >= _LONG_RUN or method != "wsm")
+    kwargs: dict[str, Any] = {
+        "profile": profile,
+        "method": method,
+        "samples": samples,
+        "seed": seed,
+        "spread": spread,
+        "packages": packages,
+        "chunk": chunk,
+        "bounds": bounds,
+        "profiles": chosen,
+        "top_k": top_k,
+    }
+    if show:
+        from rich.progress import Progress
+
+        with Progress(console=console(), transient=True) as bar:
+            task = bar.add_task("SMAA samples", total=samples)
+            report = run_sensitivity(
+                ws, progress=lambda done: bar.update(task, completed=done), **kwargs
+            )
+    else:
+        report = run_sensitivity(ws, **kwargs)
+    if fmt is Format.json:
+        emit_json(report.to_dict())
+    elif fmt is Format.csv:
+        s = report.smaa
+        emit_csv(
+            ["option", *(f"rank_{r + 1}" for r in range(len(s.options)))],
+            [(o, *row.tolist()) for o, row in zip(s.options, s.acceptability)],
+        )
+    else:
+        _print(report, ws.title)
+    print_warnings(report.warnings)
+
+
+def _print(report: Any, title: str) -> None:
+    from rich.table import Table
+
+    out = console()
+    s = report.smaa
+    n = len(s.options)
+    shown = n if n <= 8 else 5
+    table = Table(
+        title=f"{title}\nSMAA-2 rank acceptability, method {s.method}, {s.samples:,} samples, "
+        f"seed {s.seed}, weights {s.sampler}"
+    )
+    table.add_column("option")
+    for r in range(shown):
+        table.add_column(f"rank {r + 1}", justify="right")
+    if shown < n:
+        table.add_column(f"rank {shown + 1}+", justify="right")
+    table.add_column("confidence", justify="right")
+    order = sorted(range(n), key=lambda i: tuple(-s.acceptability[i, :shown]))
+    for i in order:
+        row = [f"{x:.1%}" for x in s.acceptability[i, :shown]]
+        if shown < n:
+            row.append(f"{s.acceptability[i, shown:].sum():.1%}")
+        conf = s.confidence[i]
+        table.add_row(s.options[i], *row, "—" if conf != conf else f"{conf:.1%}")
+    out.print(table)
+
+    central = Table(title="Central weights (mean weights where the option ranks first)")
+    central.add_column("option")
+    for c in s.criteria:
+        central.add_column(c, justify="right")
+    for i in order:
+        if s.acceptability[i, 0] > 0:
+            central.add_row(s.options[i], *(fmt_num(x, 2) for x in s.central_weights[i]))
+    out.print(central)
+
+    st = report.stability
+    stab = Table(
+        title=f"Weight stability (wsm, profile '{report.profile}'): weight ranges, others "
+        "rescaled in proportion"
+    )
+    for col in ("criterion", "weight", f"{st.top} stays on top", "ranking unchanged"):
+        stab.add_column(col, justify="left" if col == "criterion" else "right")
+    for c, w in st.weights.items():
+        lo, hi = st.top_intervals[c]
+        rlo, rhi = st.ranking_intervals[c]
+        stab.add_row(c, fmt_num(w), f"[{lo:.3f}, {hi:.3f}]", f"[{rlo:.3f}, {rhi:.3f}]")
+    out.print(stab)
+
+    takes = Table(title=f"What it would take to put a runner-up above {st.top} (wsm)")
+    for col in ("option", "rank", "gap", "weight change (L1)", "one score change"):
+        takes.add_column(col, justify="left" if col in ("option", "one score change") else "right")
+    for w in report.what_it_takes:
+        move = "impossible" if w.distance is None else fmt_num(w.distance)
+        one = "none"
+        if w.score_changes:
+            c = w.score_changes[0]
+            one = f"{c['criterion']} {c['from']:g} -> {c['to']:.3g}"
+        takes.add_row(w.option, str(w.rank), fmt_num(w.gap), move, one)
+    out.print(takes)
+
+    t = report.tornado
+    tor = Table(title=f"Tornado: lead of {t.top} (now {t.base_lead:.3f}) at each factor's ends")
+    for col in ("factor", "low", "high", "lead at low", "lead at high"):
+        tor.add_column(col, justify="left" if col == "factor" else "right")
+    for r in t.rows[:10]:
+        tor.add_row(
+            r["factor"], f"{r['low']:.3g}", f"{r['high']:.3g}",
+            fmt_num(r["lead_low"]), fmt_num(r["lead_high"]),
+        )  # fmt: skip
+    out.print(tor)
+
+    rev = Table(title="Rank reversal: does the order of the other options change?")
+    for col in ("method", "removing an option", "adding a copy of the worst"):
+        rev.add_column(col)
+    for m, checks in report.rank_reversal.items():
+        removed = [c for c in checks if c.test == "remove"]
+        bad = [c.option for c in removed if c.reversed]
+        added = next(c for c in checks if c.test == "add_worst_copy")
+        rev.add_row(
+            m,
+            f"{len(bad)} of {len(removed)} change it"
+            + (f" ({', '.join(bad[:3])}…)" if bad else ""),
+            "changes it" if added.reversed else "no change",
+        )
+    out.print(rev)
+
+    k = report.stakeholders
+    noun = "profile" if len(k.ranks) == 1 else "profiles"
+    out.print(
+        f"Across {len(k.ranks)} {noun} ({k.method}): in everyone's top {k.top_k}: "
+        f"{', '.join(k.in_top_k) or 'none'}; minimax-regret compromise: {k.compromise} "
+        f"(largest regret {k.max_regret[k.compromise]:.3f}); disagreement driven most by "
+        + ", ".join(d["criterion"] for d in k.drivers[:3])
+        + "."
+    )
+    out.print(report.summary)

@@ -1,0 +1,148 @@
+"""Efficient frontier: the best portfolio value against the budget.
+
+Exact breakpoints (default). The optimal value ``f(B)`` is a non-decreasing
+step function of the budget. Starting at ``B_0 = 0`` with the optimal
+portfolio ``P_0``, the next breakpoint is the least cost of any feasible
+portfolio worth more than ``f(B_k)`` (one MILP: minimize cost subject to
+value >= f(B_k) + tol); at that budget the optimal portfolio (ties by cost,
+then id) is recomputed. For budgets between two breakpoints nothing better
+is affordable, so the optimal portfolio is unchanged: the list of breakpoints
+is exactly the set of budgets where the optimal portfolio changes. It stops
+when no portfolio is worth more. With ``points=N``, ``N`` evenly spaced
+budgets from 0 to the total cost of the measures are solved instead.
+
+One MILP is built and re-solved (only the budget and value right-hand sides
+and the objective change).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from policyeval.optimization.portfolio import PortfolioData, PortfolioModel, portfolio_data
+
+if TYPE_CHECKING:
+    from policyeval.model import Workspace
+
+
+@dataclass(frozen=True, slots=True)
+class FrontierPoint:
+    """One budget of the frontier and its optimal portfolio."""
+
+    budget: float
+    value: float
+    cost: float
+    selected: tuple[str, ...]
+    marginal: float | None  # value gained per unit of budget since the previous point
+
+
+@dataclass(frozen=True, slots=True)
+class FrontierResult:
+    """Value against budget; ``mode`` is ``breakpoints`` or ``points``."""
+
+    mode: str
+    points: tuple[FrontierPoint, ...]
+    profile: str | None = None
+    solver: str = "cbc"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"profile", "mode", "points": [{"budget", "value", "cost", "selected", "marginal"}]}``."""
+        return {
+            "profile": self.profile,
+            "mode": self.mode,
+            "solver": self.solver,
+            "points": [
+                {
+                    "budget": p.budget,
+                    "value": p.value,
+                    "cost": p.cost,
+                    "selected": list(p.selected),
+                    "marginal": p.marginal,
+                }
+                for p in self.points
+            ],
+        }
+
+
+def frontier_points(
+    data: PortfolioData, points: int | None = None, solver: str | None = None
+) -> list[tuple[float, tuple[int, ...]]]:
+    """``(budget, rows)`` along the frontier of a portfolio problem (see module doc)."""
+    total = float(data.costs.sum())
+    model = PortfolioModel(replace(data, budget=total), solver)
+    if points is not None:
+        return [(float(b), model.solve(float(b))) for b in np.linspace(0.0, total, points)]
+    out = [(0.0, model.solve(0.0))]
+    while (nxt := model.min_cost_above(data.value_of(out[-1][1]))) is not None:
+        out.append((nxt, model.solve(nxt)))
+    return out
+
+
+def efficient_frontier(
+    ws: Workspace, weights: Any, points: int | None = None, solver: str | None = None
+) -> FrontierResult:
+    """Optimal portfolio value against budget (exact breakpoints, or ``points`` budgets).
+
+    Requires and excludes hold; policy constraints of ``optimize`` do not apply.
+    """
+    if points is not None and points < 2:
+        from policyeval.errors import Issue, WorkspaceError
+
+        raise WorkspaceError(
+            [
+                Issue(
+                    "bad-argument",
+                    f"must be an integer >= 2. Got {points} instead.",
+                    "",
+                    "--points",
+                )
+            ]
+        )
+    data, _ = portfolio_data(ws, weights, 0.0)
+    rows = frontier_points(data, points, solver)
+    pts: list[FrontierPoint] = []
+    for budget, sel in rows:
+        value = data.value_of(sel)
+        marginal = None
+        if pts and budget > pts[-1].budget:
+            marginal = (value - pts[-1].value) / (budget - pts[-1].budget)
+        pts.append(
+            FrontierPoint(
+                budget, value, data.cost_of(sel), tuple(data.ids[i] for i in sel), marginal
+            )
+        )
+    return FrontierResult(
+        "points" if points is not None else "breakpoints",
+        tuple(pts),
+        getattr(weights, "profile", None),
+        solver or "cbc",
+    )
+
+
+def frontier_svg(result: FrontierResult, title: str = "Efficient frontier") -> str:
+    """The frontier as a step chart, an SVG string with the same bytes for the same input."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    with matplotlib.rc_context({"svg.hashsalt": "policyeval", "svg.fonttype": "none"}):
+        fig, ax = plt.subplots(figsize=(6.4, 4.0))
+        b = [p.budget for p in result.points]
+        v = [p.value for p in result.points]
+        ax.step(b, v, where="post", color="#1f4e79")
+        ax.plot(b, v, "o", color="#1f4e79", markersize=4)
+        ax.set_xlabel("Budget")
+        ax.set_ylabel("Portfolio value (sum of wsm scores)")
+        ax.set_title(title)
+        ax.grid(alpha=0.3)
+        buf = io.StringIO()
+        fig.savefig(buf, format="svg", metadata={"Date": None})
+        plt.close(fig)
+    return buf.getvalue()

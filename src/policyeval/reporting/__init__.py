@@ -1,0 +1,103 @@
+"""Policy memos: results -> context (pure) -> Jinja2 templates -> md, html, pdf.
+
+:func:`build_report` renders every requested template and format in memory
+(nothing is written if anything fails); :func:`write_report` writes the
+files atomically. See ``context`` for the hedging rules and ``render`` for
+the template sandbox.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from policyeval.model import Workspace
+from policyeval.reporting.render import FORMATS, TEMPLATES, render, user_template_dir, write_files
+
+__all__ = ["FORMATS", "TEMPLATES", "build_report", "report_context", "write_report"]
+
+
+def report_context(
+    ws: Workspace,
+    profile: str | None = None,
+    *,
+    date: str = "",
+    seed: int = 0,
+    samples: int = 10_000,
+    command: Mapping[str, Any] | None = None,
+    versions: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Run the analyses and build the memo context, charts included.
+
+    Parameters
+    ----------
+    ws : Workspace
+        A loaded workspace.
+    profile : str, optional
+        Weight profile (default: the workspace's default).
+    date : str
+        Memo date (``YYYY-MM-DD``), printed and stored in the PDF metadata.
+    seed, samples : int
+        Monte Carlo settings.
+    command : dict, optional
+        Command-line options that reproduce the report (for provenance).
+    versions : dict, optional
+        Package versions to print (default: the installed ones; tests pin them).
+    """
+    from policyeval.reporting.charts import memo_charts
+    from policyeval.reporting.context import build_context, gather
+    from policyeval.reporting.provenance import file_hashes, package_versions, reproduce_command
+
+    results = gather(ws, profile, seed=seed, samples=samples)
+    args = {"profile": results["profile"], "date": date or None, "seed": seed, "samples": samples}
+    args.update(command or {})
+    provenance = {
+        "files": file_hashes(ws.root, ws.files),
+        "versions": dict(versions) if versions is not None else package_versions(),
+        "command": reproduce_command(args),
+    }
+    ctx = build_context(ws, results, date=date, seed=seed, samples=samples, provenance=provenance)
+    ctx["charts"] = memo_charts(ctx["chart_data"], results.get("svgs", {}))
+    return ctx
+
+
+def build_report(
+    ctx: Mapping[str, Any],
+    templates: Sequence[str] = ("memo",),
+    formats: Sequence[str] = ("md",),
+    user_dir: Path | None = None,
+) -> dict[str, bytes]:
+    """Render ``templates`` x ``formats`` in memory: relative path -> bytes.
+
+    Markdown memos reference their charts as ``NAME_files/ID.svg``; those SVG
+    files are part of the result. HTML inlines them; PDF is the HTML printed.
+    """
+    from policyeval.reporting.pdf import html_to_pdf
+
+    out: dict[str, bytes] = {}
+    svgs = {c["id"]: c["svg"] for c in ctx["charts"]}
+    for name in templates:
+        files_dir = f"{name}_files"
+        page = {**ctx, "files_dir": files_dir}
+        html = None
+        for fmt in formats:
+            if fmt == "md":
+                text = render(page, name, "md", user_dir)
+                out[f"{name}.md"] = text.encode()
+                for cid in sorted(set(re.findall(rf"{re.escape(files_dir)}/([\w-]+)\.svg", text))):
+                    if cid in svgs:
+                        out[f"{files_dir}/{cid}.svg"] = svgs[cid].encode()
+            else:
+                html = html or render(page, name, "html", user_dir)
+                if fmt == "html":
+                    out[f"{name}.html"] = html.encode()
+                else:
+                    out[f"{name}.pdf"] = html_to_pdf(html)
+    return out
+
+
+def write_report(files: Mapping[str, bytes], out: Path) -> list[Path]:
+    """Write rendered files under ``out`` atomically; returns the paths written."""
+    return write_files(out, files)
