@@ -69,6 +69,6 @@ def test_cli_frontier_json_and_chart(tmp_path: Path) -> None:
 
 
 def test_points_below_two_is_usage_error(tmp_path: Path) -> None:
-    root = write(tmp_path, random_spec(1, n=4))
+    root = write(tmp_path, random_spec(1, n=6))
     res = CliRunner().invoke(app, ["frontier", "-w", str(root), "--points", "1"])
     assert res.exit_code == 2 and "--points" in res.stderr

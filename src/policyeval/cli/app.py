@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "rank",
     "sensitivity",
     "optimize",
+    "report",
 ]
 
 app = typer.Typer(

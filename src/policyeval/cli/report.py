@@ -1,0 +1,116 @@
+"""``policyeval report``: write policy memos (brief, memo, full) as md, html and pdf."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from policyeval.cli.common import ProfileOpt, WorkspaceOpt, handle_errors, load, usage_error
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the app."""
+    app.command("report")(report)
+
+
+def _choices(value: str, allowed: tuple[str, ...], option: str) -> list[str]:
+    """``all``, one name or a comma-separated list, checked against ``allowed``."""
+    from policyeval.errors import did_you_mean
+
+    names = list(allowed) if value == "all" else [v.strip() for v in value.split(",") if v.strip()]
+    for name in names or [value]:
+        if name not in allowed:
+            usage_error(
+                f"unknown {option.lstrip('-')} '{name}'.{did_you_mean(name, allowed)} "
+                f"Choices: {', '.join(allowed)}, all (or a comma-separated list)",
+                option,
+            )
+    return [n for n in allowed if n in names]
+
+
+def _date(value: str | None) -> str:
+    """The memo date: --date, else SOURCE_DATE_EPOCH, else today (UTC)."""
+    import datetime as dt
+
+    if value is None:
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        when = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
+        return when.date().isoformat()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        usage_error(f"the date must look like YYYY-MM-DD. Got '{value}' instead.", "--date")
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        usage_error(f"'{value}' is not a calendar date (YYYY-MM-DD).", "--date")
+    return value
+
+
+@handle_errors
+def report(
+    workspace: WorkspaceOpt = Path("."),
+    profile: ProfileOpt = None,
+    template: Annotated[
+        str,
+        typer.Option(
+            "--template", "-t", help="brief, memo, full, all, or a list such as memo,brief."
+        ),
+    ] = "memo",
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="md, html, pdf, all, or a list such as md,html.")
+    ] = "md",
+    every: Annotated[
+        bool,
+        typer.Option("--all", help="Every template in every format (--template all --format all)."),
+    ] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Output folder (default: WORKSPACE/reports)."),
+    ] = None,
+    date: Annotated[
+        str | None,
+        typer.Option("--date", help="Memo date YYYY-MM-DD (default: today; fix it to reproduce)."),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Monte Carlo seed.")] = 0,
+    samples: Annotated[int, typer.Option("--samples", help="Monte Carlo samples.")] = 10_000,
+) -> None:
+    """Write a policy memo: bottom line, ranking, robustness, budget, evidence, provenance.
+
+    Templates can be overridden by files of the same name in
+    WORKSPACE/reports/templates/ (rendered in a sandbox). Prints the paths written.
+    """
+    from policyeval.reporting import build_report, report_context, write_report
+    from policyeval.reporting.render import FORMATS, TEMPLATES, check_writable, user_template_dir
+
+    if every:
+        template, fmt = "all", "all"
+    templates = _choices(template, TEMPLATES, "--template")
+    formats = _choices(fmt, FORMATS, "--format")
+    memo_date = _date(date)
+    if samples < 1:
+        usage_error(f"must be an integer >= 1. Got {samples} instead.", "--samples")
+    target = out if out is not None else workspace / "reports"
+    check_writable(target)
+    ws = load(workspace)
+    ctx = report_context(
+        ws,
+        profile,
+        date=memo_date,
+        seed=seed,
+        samples=samples,
+        command={"template": template, "format": fmt},
+    )
+    files = build_report(ctx, templates, formats, user_template_dir(ws.root))
+    for path in write_report(files, target):
+        typer.echo(_shown(path))
+
+
+def _shown(path: Path) -> str:
+    """A path relative to the current folder when it is under it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
