@@ -27,7 +27,10 @@ cell counts as ``need.missing`` (``mean`` of the targets with a figure, or
 ``need = floor + (1 - floor) * index``. Ranges use their midpoints; ``low`` and
 ``high`` needs use the low and high ends.
 
-Shadow prices: with set-up binaries, these are fixed at the MILP optimum and
+Shadow prices: ``shadow_prices[c]`` is the LP dual of constraint c (value
+per unit of its right-hand side); ``marginal_value`` is the value of one more
+unit of budget, counting that the shares are fractions of the budget:
+``sum_c dual_c * d(rhs_c)/d(budget)``. With set-up binaries, these are fixed at the MILP optimum and
 the LP is re-solved; the duals of that LP are reported (they are exact for
 small changes that keep the same set-ups). A constraint binds when its slack
 is below 1e-9.
@@ -85,6 +88,7 @@ class AllocationResult:
     profile: str | None = None
     measures: tuple[str, ...] = ()
     shadow_prices: dict[str, float] = field(default_factory=dict)
+    marginal_value: float = 0.0
     binding: tuple[str, ...] = ()
     by_target: dict[str, float] = field(default_factory=dict)
     by_channel: dict[str, float] = field(default_factory=dict)
@@ -104,6 +108,7 @@ class AllocationResult:
             "spent": float(sum(r["amount"] for r in self.allocation))
             + float(sum(s["cost"] for s in self.setups)),
             "shadow_prices": self.shadow_prices,
+            "marginal_value": self.marginal_value,
             "binding": list(self.binding),
             "by_target": self.by_target,
             "by_channel": self.by_channel,
@@ -394,9 +399,14 @@ def _model(
     recs: dict[str, str | None],
     budget: float,
     fixed: dict[tuple[str, str], float] | None = None,
-) -> tuple[Any, dict, dict]:
-    """The allocation model; ``fixed`` replaces set-up binaries by constants (LP)."""
+) -> tuple[Any, dict, dict, dict[str, float]]:
+    """The allocation model; ``fixed`` replaces set-up binaries by constants (LP).
+
+    Also returns, per constraint whose right-hand side moves with the budget,
+    d(rhs)/d(budget).
+    """
     prob = _pulp.new_problem("allocation")
+    per_budget: dict[str, float] = {"budget_total": 1.0}
     s: dict[tuple[str, str, str], Any] = {}
     u: dict[tuple[str, str], Any] = {}
     objective = []
@@ -430,6 +440,7 @@ def _model(
                 else:
                     u[i, t] = fixed[i, t]
                     prob += spent <= float(budget * fixed[i, t]), _pulp.lp_name("setup", i, t)
+                    per_budget[_pulp.lp_name("setup", i, t)] = fixed[i, t]
     prob += _pulp.lp_sum(objective) + 0.0
     setup_cost = _pulp.lp_sum(
         float(spec.settings[i]["setup_cost"]) * z for (i, _), z in u.items() if fixed is None
@@ -446,11 +457,38 @@ def _model(
                 part = _pulp.lp_sum(x for (i, _, _), x in s.items() if recs.get(i) == key)
             else:
                 part = _pulp.lp_sum(x for k3, x in s.items() if k3[pos] == key)
-            if "min" in mm:
-                prob += part >= float(mm["min"] * budget), _pulp.lp_name("share", kind, key, "min")
-            if "max" in mm:
-                prob += part <= float(mm["max"] * budget), _pulp.lp_name("share", kind, key, "max")
-    return prob, s, u
+            for bound in ("min", "max"):
+                if bound in mm:
+                    name = _pulp.lp_name("share", kind, key, bound)
+                    rhs = float(mm[bound] * budget)
+                    prob += (part >= rhs) if bound == "min" else (part <= rhs), name
+                    per_budget[name] = mm[bound]
+    return prob, s, u, per_budget
+
+
+def _share_conflict(spec: AllocationSpec, build: Any) -> list[str]:
+    """Deletion filter over the share bounds: an irreducible infeasible set of them."""
+    from dataclasses import replace
+
+    bounds = [(k, key, b) for k, e in spec.shares.items() for key, mm in e.items() for b in mm]
+    solver = _pulp.make_solver()
+
+    def feasible(keep: list[tuple[str, str, str]]) -> bool:
+        shares: dict[str, dict[str, dict[str, float]]] = {}
+        for k, key, b in keep:
+            shares.setdefault(k, {}).setdefault(key, {})[b] = spec.shares[k][key][b]
+        return _pulp.status(build(replace(spec, shares=shares))[0], solver) == "Optimal"
+
+    keep = list(bounds)
+    for item in bounds:
+        trial = [x for x in keep if x != item]
+        if not feasible(trial):
+            keep = trial
+    return [
+        f"{_pulp.lp_name('share', k, key, b)}: {b} share {spec.shares[k][key][b]:g} of the "
+        f"budget for {k} {key}"
+        for k, key, b in keep
+    ]
 
 
 def allocate(
@@ -493,22 +531,29 @@ def allocate(
     need = {t: n["need"] for t, n in needs.items()}
     avail = availability(ws, spec)
 
-    prob, s, u = _model(spec, avail, values, need, recs, budget)
+    prob, s, u, per_budget = _model(spec, avail, values, need, recs, budget)
     try:
         _pulp.solve(prob, _pulp.make_solver(solver), "the allocation model")
     except InfeasibleError as err:
-        names = [c.name for c in prob.constraints() if c.name.startswith("share")]
+        conflict = _share_conflict(spec, lambda sp: _model(sp, avail, values, need, recs, budget))
         raise InfeasibleError(
-            "the share constraints cannot all hold within the budget", names + ["budget_total"]
+            "these shares cannot hold together within the budget (dropping any one of "
+            "them makes the allocation feasible)",
+            conflict + [f"budget_total: total spending <= {budget:g}"],
         ) from err
     fixed = None
     if u:
         fixed = {k: float(round(z.value() or 0.0)) for k, z in u.items()}
-        prob, s, _ = _model(spec, avail, values, need, recs, budget, fixed)
+        prob, s, _, per_budget = _model(spec, avail, values, need, recs, budget, fixed)
     _pulp.solve(prob, _pulp.make_solver(solver, lp=True), "the allocation model")
     duals = _pulp.dual_values(prob)
     slack = _pulp.slacks(prob)
-    binding = tuple(n for n in duals if slack[n] <= BIND_TOL and not n.startswith("response"))
+    binding = tuple(
+        sorted(
+            (n for n in duals if slack[n] <= BIND_TOL and not n.startswith("response")),
+            key=lambda n: (n != "budget_total", n.startswith("segment"), n),
+        )
+    )
     alloc = []
     by_t: dict[str, float] = {}
     by_c: dict[str, float] = {}
@@ -532,6 +577,7 @@ def allocate(
         profile=getattr(weights, "profile", None),
         measures=tuple(chosen),
         shadow_prices={n: duals[n] for n in binding},
+        marginal_value=float(sum(duals[n] * k for n, k in per_budget.items())),
         binding=binding,
         by_target=by_t,
         by_channel=by_c,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from policyeval.display import html_table
+
 
 @dataclass(frozen=True, slots=True)
 class RankRow:
@@ -54,6 +56,14 @@ class Ranking:
             "warnings": list(self.warnings),
         }
 
+    def _repr_html_(self) -> str:
+        rows = [
+            (r.rank, r.option + (" (baseline)" if r.baseline else ""), r.score) for r in self.rows
+        ]
+        better = "higher" if self.higher_is_better else "lower"
+        caption = f"{self.method} ranking, profile {self.profile} ({better} score is better)"
+        return html_table(caption, ["rank", "option", "score"], rows, self.warnings)
+
 
 @dataclass(frozen=True, slots=True)
 class MultiRanking:
@@ -83,3 +93,12 @@ class MultiRanking:
             "details": {m: rk.details for m, rk in self.methods.items()},
             "warnings": list(self.warnings),
         }
+
+    def _repr_html_(self) -> str:
+        ranks = {m: {r.option: r.rank for r in rk.rows} for m, rk in self.methods.items()}
+        rows = [
+            (r.option, *(ranks[m][r.option] for m in self.methods), r.rank) for r in self.consensus
+        ]
+        caption = f"Ranks by method, profile {self.profile}"
+        notes = [f"Consensus: {self.consensus_rule}", *self.warnings]
+        return html_table(caption, ["option", *self.methods, "consensus"], rows, notes)

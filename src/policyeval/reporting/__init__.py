@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from policyeval.model import Workspace
-from policyeval.reporting.render import FORMATS, TEMPLATES, render, user_template_dir, write_files
+from policyeval.reporting.render import FORMATS, TEMPLATES, render, write_files
+
+FIGURES: dict[str, tuple[str, ...] | None] = {
+    "brief": (),
+    "memo": ("acceptability", "frontier", "allocation"),
+    "full": None,
+}
+"""Charts each template shows (None: all), numbered in this order."""
 
 __all__ = ["FORMATS", "TEMPLATES", "build_report", "report_context", "write_report"]
 
@@ -80,7 +87,10 @@ def build_report(
     svgs = {c["id"]: c["svg"] for c in ctx["charts"]}
     for name in templates:
         files_dir = f"{name}_files"
-        page = {**ctx, "files_dir": files_dir}
+        shown = FIGURES.get(name)
+        charts = [c for c in ctx["charts"] if shown is None or c["id"] in shown]
+        charts = [{**c, "number": k + 1} for k, c in enumerate(charts)]
+        page = {**ctx, "files_dir": files_dir, "charts": charts}
         html = None
         for fmt in formats:
             if fmt == "md":

@@ -69,7 +69,7 @@ def _rows_height(n: int, per_row: float = 0.32, base: float = 1.4) -> float:
 def weights_by_profile(
     criteria: Sequence[str], profiles: Sequence[str], weights: Sequence[Sequence[float]]
 ) -> str:
-    """Grouped horizontal bars: each profile's weight on each criterion.
+    """Grid of weights: one column per profile, one row per criterion, cells in percent.
 
     Parameters
     ----------
@@ -82,24 +82,30 @@ def weights_by_profile(
     """
     import numpy as np
 
-    w = np.asarray(weights, dtype=float)
-    m, p = len(criteria), len(profiles)
+    w = np.asarray(weights, dtype=float).T
+    m, p = w.shape
 
     def draw(fig: Any) -> None:
         ax = fig.add_subplot()
-        y = np.arange(m)
-        h = 0.8 / p
-        for k, name in enumerate(profiles):
-            ax.barh(y - 0.4 + h * (k + 0.5), w[k], height=h, color=PALETTE[k % 10], label=name)
-        ax.set_yticks(y, list(criteria))
-        ax.invert_yaxis()
-        ax.set_xlabel("Weight (share of total, sums to 100%)")
-        ax.xaxis.set_major_formatter(_percent())
-        ax.set_title("Criteria weights by profile")
-        if p > 1:
-            ax.legend(loc="lower right")
+        ax.imshow(w, cmap="Blues", vmin=0.0, vmax=max(float(w.max()), 1e-9) * 1.15, aspect="auto")
+        for i in range(m):
+            for j in range(p):
+                ax.text(j, i, f"{100 * w[i, j]:.0f}%", ha="center", va="center", fontsize=8,
+                        color="white" if w[i, j] > 0.6 * w.max() else "black")  # fmt: skip
+        ax.set_xticks(np.arange(p), [_wrap(n) for n in profiles], fontsize=8)
+        ax.xaxis.tick_top()
+        ax.set_yticks(np.arange(m), list(criteria))
+        ax.spines[:].set_visible(False)
+        ax.set_xlabel("Weight of each criterion (share of the total) by profile")
 
-    return _render(draw, 7.5, _rows_height(m * max(1, p) / 2 + 1))
+    return _render(draw, 7.5, _rows_height(m, 0.3, 1.9))
+
+
+def _wrap(text: str, width: int = 14) -> str:
+    """Break a label into lines of about ``width`` characters."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width)[:3]) or text
 
 
 def _percent() -> Any:
@@ -265,8 +271,8 @@ def memo_charts(data: dict[str, Any], ready: dict[str, str] | None = None) -> li
     Returns
     -------
     list of dict
-        ``id``, ``number``, ``title``, ``caption`` and ``svg`` (the document
-        without its XML prolog, ready to inline).
+        ``id``, ``title``, ``caption`` and ``svg`` (the document without its
+        XML prolog, ready to inline). Each template numbers the ones it shows.
     """
     ready = ready or {}
     out: list[tuple[str, str, str, str]] = []
@@ -312,8 +318,8 @@ def memo_charts(data: dict[str, Any], ready: dict[str, str] | None = None) -> li
          score_heatmap(sc["options"], sc["criteria"], sc["values"], sc["labels"]))
     )  # fmt: skip
     return [
-        {"id": cid, "number": k + 1, "title": title, "caption": caption, "svg": inline(svg)}
-        for k, (cid, title, caption, svg) in enumerate(out)
+        {"id": cid, "title": title, "caption": caption, "svg": inline(svg)}
+        for cid, title, caption, svg in out
     ]
 
 

@@ -45,6 +45,8 @@ THRESHOLDS = {
     "stability_margin": 0.10,
 }
 
+METHOD_ABBR = {"wsm": "WSM", "wpm": "WPM", "promethee": "PROMETHEE"}
+
 METHOD_NAMES = {
     "wsm": "Weighted sum",
     "wpm": "Weighted product",
@@ -408,7 +410,7 @@ def _rank_table(
     low = min(taus, key=lambda x: x[2]) if taus else None
     return {
         "methods": [METHOD_NAMES.get(m, m) for m in methods],
-        "method_ids": methods,
+        "method_abbr": [METHOD_ABBR.get(m, METHOD_NAMES.get(m, m)) for m in methods],
         "rows": rows,
         "mean_tau": num(mean_tau, 2),
         "lowest_pair": (
@@ -489,9 +491,13 @@ def _weights_section(ws: Workspace, weights: Mapping[str, Mapping[str, Any]]) ->
     }
 
 
-def _evidence(ws: Workspace, unit: str) -> list[dict[str, Any]]:
+def _evidence(
+    ws: Workspace, unit: str, consensus: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """Options in consensus-rank order with every score, rationale and source."""
+    rank = {r["option"]: r["rank"] for r in consensus}
     out = []
-    for o in ws.options:
+    for o in sorted(ws.options, key=lambda o: (rank.get(o.id, 0), o.id)):
         scores = []
         for c in ws.criteria:
             s = o.scores[c.id]
@@ -510,6 +516,7 @@ def _evidence(ws: Workspace, unit: str) -> list[dict[str, Any]]:
                 "id": o.id,
                 "title": o.title,
                 "recommendation": o.recommendation or "",
+                "rank": rank.get(o.id),
                 "baseline": o.is_baseline,
                 "summary": o.summary,
                 "source": o.source,
@@ -563,11 +570,11 @@ def _caveats(
             "and bound the portfolio, and are no budget estimate."
         )
     if ws.packages:
+        plus = f" plus {len(ws.synergies)} declared synergies" if ws.synergies else ""
         out.append(
-            f"Package scores are computed from their members' scores by each criterion's "
-            f"combine rule{' plus ' + str(len(ws.synergies)) + ' declared synergies' if ws.synergies else ''}; "
-            "they are not separate judgements."
-        )  # fmt: skip
+            "Package scores are computed from their members' scores by each criterion's "
+            f"combine rule{plus}; they are not separate judgements."
+        )
     out += [f"Weights: {w}" for w in profile_warnings]
     for key in ("options", "packages"):
         if results.get(key):
@@ -710,7 +717,7 @@ def build_context(
             ),  # fmt: skip
         },
         "robustness": robustness,
-        "evidence": _evidence(ws, unit),
+        "evidence": _evidence(ws, unit, results["options"]["consensus"]),
         "strengths": _strengths(ws, results["values"], w_now),
         "caveats": _caveats(ws, results, unit, profile_warnings),
         "packages": [
@@ -903,6 +910,8 @@ def _robustness(
         if c.id not in sens.get("stability", {}):
             continue
         lo, hi = sens["stability"][c.id]
+        if (lo is None or lo <= 1e-9) and (hi is None or hi >= 1 - 1e-9):
+            continue
         stab.append(
             {
                 "criterion": c.name,
@@ -910,7 +919,6 @@ def _robustness(
                 "weight": pct(weights.get(c.id, 0.0), 1),
                 "low": pct(lo, 1) if lo is not None else "—",
                 "high": pct(hi, 1) if hi is not None else "—",
-                "unbounded": (lo is None or lo <= 1e-9) and (hi is None or hi >= 1 - 1e-9),
             }
         )
     sampler = sens.get("sampler", {}).get("weights", "uniform")
@@ -995,12 +1003,12 @@ def _weight_changes(
             bounds.append(
                 (hi - w, c, f"the weight of {name} rises from {pct(w, 1)} to above {pct(hi, 1)}")
             )
-    for _, _, text in sorted(bounds)[:2]:
+    for _, _, text in sorted(bounds)[:1]:
         out.append(
             f"One weight: {titles[top]} stops ranking first if {text}, other weights in proportion."
         )
     takes = [t for t in sens.get("what_it_takes", []) if t.get("possible") and t["option"] != top]
-    for t in sorted(takes, key=lambda t: (t["distance"], t["option"]))[:2]:
+    for t in sorted(takes, key=lambda t: (t["distance"], t["option"]))[:1]:
         moves = [
             f"{crit_names.get(c, c)} {pct(weights.get(c, 0.0), 1)} → {pct(x, 1)}"
             for c, x in t["weights"].items()

@@ -149,7 +149,9 @@ def score_change(problem: Problem, w: np.ndarray, r: int, j: int) -> float | Non
     if v_new <= 1.0 + GAP_TOL:
         x = lo + v_new * (hi - lo) if maximize else hi - v_new * (hi - lo)
         x = float(min(max(x, lo), hi))
-        if _gap(_with_score(problem, r, j, x), w, r) <= GAP_TOL:
+        moved = _with_score(problem, r, j, x)
+        same_scale = moved.scale_lo[j] == lo and moved.scale_hi[j] == hi
+        if same_scale and _gap(moved, w, r) <= GAP_TOL:
             return x
     if _gap(_with_score(problem, r, j, best_end), w, r) > GAP_TOL:
         return None

@@ -75,6 +75,15 @@ class WeightResult:
         """Weights in the order of ``criteria``, shape ``(m,)``."""
         return np.array([self.weights[c] for c in criteria], dtype=float)
 
+    def _repr_html_(self) -> str:
+        from policyeval.display import html_table
+
+        notes = list(self.warnings)
+        if self.consistency_ratio is not None:
+            notes.insert(0, f"Consistency ratio: {self.consistency_ratio:.3f}")
+        caption = f"Weights of profile {self.profile} ({self.name}, {self.method})"
+        return html_table(caption, ["criterion", "weight"], self.weights.items(), notes)
+
     def to_dict(self) -> dict[str, Any]:
         """The DESIGN.md ``weights`` JSON shape, plus ``name`` and ``details``."""
         return {

@@ -1,0 +1,221 @@
+"""Resource allocation: membership rules, LP duality, need index and input errors."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from policyeval.cli.app import app
+from policyeval.errors import WorkspaceError
+from policyeval.io import load_workspace
+from policyeval.optimization import _pulp
+from policyeval.optimization.allocation import (
+    _model,
+    allocate,
+    availability,
+    load_allocation,
+    need_index,
+    read_countries,
+)
+from policyeval.weighting import compute_weights
+
+from .helpers import random_spec, write
+
+CSV = """country,foreign_fighters_low,foreign_fighters_high,returnees,csto_member,sco_member
+Alpha,100,300,50,yes,yes
+Beta,,,150,no,yes
+Gamma,400,400,,no,no
+Russia,,,,yes,yes
+"""
+
+ALLOC: dict[str, Any] = {
+    "unit": "RU",
+    "budget": 30,
+    "measures": "all",
+    "need": {"indicators": {"foreign_fighters": 1, "returnees": 1}, "missing": "mean"},
+    "targets": [
+        {"id": "alpha", "country": "Alpha"},
+        {"id": "beta", "country": "Beta"},
+        {"id": "gamma", "country": "Gamma"},
+        {"id": "home", "country": "Russia"},
+    ],
+    "channels": [
+        {"id": "bilateral", "targets": ["alpha", "beta", "gamma"]},
+        {"id": "csto", "targets": ["alpha", "beta", "gamma"], "member_column": "csto_member"},
+        {"id": "sco", "targets": ["alpha", "beta", "gamma"], "member_column": "sco_member"},
+        {"id": "domestic", "targets": ["home"]},
+    ],
+    "response": [[2, 1.0], [3, 0.5], [4, 0.2]],
+    "measure_settings": {"m1": {"fit": {"csto": 1.5}}, "m2": {"channels": ["domestic"]}},
+    "shares": {"target": {"home": {"max": 0.3}}, "channel": {"csto": {"min": 0.1, "max": 0.4}}},
+}
+
+
+def _ws(tmp_path: Path, alloc: dict | None = None, csv: str = CSV):
+    spec = random_spec(3, n=6)
+    spec["options/allocation.yaml"] = alloc if alloc is not None else copy.deepcopy(ALLOC)
+    spec["criteria/countries.csv"] = csv
+    ws = load_workspace(write(tmp_path, spec))
+    return ws, compute_weights(ws)
+
+
+def test_shipped_case_respects_membership_and_budget(shipped: Path) -> None:
+    """§3.2: no CSTO money in Uzbekistan or Turkmenistan, no SCO money in Turkmenistan."""
+    ws = load_workspace(shipped)
+    w = compute_weights(ws)
+    for budget in (40, 150, 300):
+        res = allocate(ws, w, budget)
+        pairs = {(r["target"], r["channel"]) for r in res.allocation}
+        assert not pairs & {("uzbekistan", "csto"), ("turkmenistan", "csto"),
+                            ("turkmenistan", "sco")}  # fmt: skip
+        assert all(c != "domestic" or t == "russia_domestic" for t, c in pairs)
+        assert res.to_dict()["spent"] <= budget + 1e-6
+        assert "budget_total" in res.shadow_prices or res.to_dict()["spent"] < budget
+    avail = availability(ws, load_allocation(ws))
+    assert "csto" not in avail["uzbekistan"] and "csto" not in avail["turkmenistan"]
+    assert "sco" not in avail["turkmenistan"] and "sco" in avail["uzbekistan"]
+    assert avail["russia_domestic"] == ["domestic"]
+
+
+def test_membership_is_read_from_countries_csv(tmp_path: Path) -> None:
+    ws, _ = _ws(tmp_path, csv=CSV.replace("Beta,,,150,no,yes", "Beta,,,150,yes,yes"))
+    assert availability(ws, load_allocation(ws))["beta"] == ["bilateral", "csto", "sco"]
+    ws, _ = _ws(tmp_path / "b")
+    avail = availability(ws, load_allocation(ws))
+    assert avail == {
+        "alpha": ["bilateral", "csto", "sco"],
+        "beta": ["bilateral", "sco"],
+        "gamma": ["bilateral"],
+        "home": ["domestic"],
+    }
+
+
+def test_need_index_by_hand(tmp_path: Path) -> None:
+    """Midpoints 200, mean-filled 300, 400, 300 over max 400; returnees 50,150, mean 100, 100."""
+    ws, _ = _ws(tmp_path)
+    need = need_index(load_allocation(ws), read_countries(ws))
+    ff = np.array([200, 300, 400, 300]) / 400
+    rt = np.array([50, 150, 100, 100]) / 150
+    np.testing.assert_allclose([need[t]["need"] for t in ("alpha", "beta", "gamma", "home")],
+                               (ff + rt) / 2)  # fmt: skip
+    assert need["alpha"]["low"] == pytest.approx((100 / 400 * 0 + 100 / 400 + 50 / 150) / 2 + 0)
+
+
+def _lp(ws, w, budget):
+    spec = load_allocation(ws)
+    from policyeval.optimization.portfolio import portfolio_data
+
+    data, _ = portfolio_data(ws, w, budget)
+    values = dict(zip(data.ids, map(float, data.values)))
+    need = {t: n["need"] for t, n in need_index(spec, read_countries(ws)).items()}
+    recs = {o.id: o.recommendation for o in ws.measures}
+    return _model(spec, availability(ws, spec), values, need, recs, budget)[0]
+
+
+@pytest.mark.parametrize("budget", [5.0, 30.0, 80.0])
+def test_strong_duality(tmp_path: Path, budget: float) -> None:
+    """Primal optimum = sum of shadow price x right-hand side (all variables >= 0)."""
+    ws, w = _ws(tmp_path)
+    prob = _lp(ws, w, budget)
+    _pulp.solve(prob, _pulp.make_solver(lp=True))
+    duals = _pulp.dual_values(prob)
+    dual_obj = sum(duals[c.name] * -c.constant for c in prob.constraints())
+    assert prob.objective.value() == pytest.approx(dual_obj, rel=1e-6)
+    assert all(duals[c.name] >= -1e-9 for c in prob.constraints() if c.sense == -1)  # <= rows
+    res = allocate(ws, w, budget)
+    assert res.value == pytest.approx(prob.objective.value(), rel=1e-9)
+
+
+@pytest.mark.parametrize("shares", [False, True])
+@pytest.mark.parametrize("budget", [12.0, 30.0, 45.0])
+def test_budget_shadow_price_is_the_slope(tmp_path: Path, budget: float, shares: bool) -> None:
+    """(value(B + d) - value(B)) / d <= price <= (value(B) - value(B - d)) / d (concave LP).
+
+    Without shares the price is the budget constraint's dual; with shares (fractions of
+    the budget) it is ``marginal_value``, which adds their duals times their fractions.
+    """
+    alloc = copy.deepcopy(ALLOC)
+    if not shares:
+        del alloc["shares"]
+    ws, w = _ws(tmp_path, alloc)
+    d = 1e-3
+    v = {b: allocate(ws, w, b).value for b in (budget - d, budget, budget + d)}
+    res = allocate(ws, w, budget)
+    price = res.marginal_value
+    if not shares:
+        assert price == res.shadow_prices.get("budget_total", 0.0)
+    assert (v[budget + d] - v[budget]) / d <= price + 1e-5
+    assert (v[budget] - v[budget - d]) / d >= price - 1e-5
+
+
+def test_setup_costs_use_binaries_and_duals_come_from_the_fixed_lp(tmp_path: Path) -> None:
+    alloc = copy.deepcopy(ALLOC)
+    alloc["measure_settings"]["m3"] = {"setup_cost": 2}
+    ws, w = _ws(tmp_path, alloc)
+    res = allocate(ws, w, 30)
+    funded = {r["target"] for r in res.allocation if r["option"] == "m3"}
+    assert {s["target"] for s in res.setups} == funded
+    spent = sum(r["amount"] for r in res.allocation) + 2 * len(res.setups)
+    assert res.to_dict()["spent"] == pytest.approx(spent) and spent <= 30 + 1e-9
+
+
+def test_shares_hold(tmp_path: Path) -> None:
+    ws, w = _ws(tmp_path)
+    res = allocate(ws, w, 30)
+    assert res.by_target.get("home", 0) <= 0.3 * 30 + 1e-6
+    assert 0.1 * 30 - 1e-6 <= res.by_channel.get("csto", 0) <= 0.4 * 30 + 1e-6
+
+
+def test_infeasible_shares_exit_3(tmp_path: Path) -> None:
+    alloc = copy.deepcopy(ALLOC)
+    alloc["shares"]["target"] = {"home": {"min": 0.95}, "alpha": {"max": 0.5}}
+    ws, _ = _ws(tmp_path, alloc)
+    res = CliRunner().invoke(app, ["allocate", "-w", str(ws.root), "--budget", "30"])
+    assert res.exit_code == 3
+    assert "share_target_home_min" in res.stderr and "share_channel_csto_min" in res.stderr
+    assert "alpha" not in res.stderr and "csto_max" not in res.stderr
+
+
+@pytest.mark.parametrize(
+    ("mutate", "entry", "match"),
+    [
+        (lambda a: a.update(colour=1), "colour", "unknown key 'colour'"),
+        (lambda a: a.update(budget=-5), "budget", "below the minimum"),
+        (lambda a: a["targets"].append({"id": "delta", "country": "Delta"}), "targets[4].country",
+         "unknown country 'Delta'"),
+        (lambda a: a.update(response=[[1, 0.5], [1, 0.9]]), "response[1]", "must not increase"),
+        (lambda a: a["measure_settings"].update(m9={}), "measure_settings.m9", "unknown measure"),
+        (lambda a: a["measure_settings"]["m1"].update(channels=["tv"]),
+         "measure_settings.m1.channels[0]", "unknown channel 'tv'"),
+        (lambda a: a["shares"]["target"].update(moon={"max": 0.1}), "shares.target.moon",
+         "unknown target 'moon'"),
+    ],
+)  # fmt: skip
+def test_bad_allocation_yaml_names_file_and_entry(tmp_path: Path, mutate, entry, match) -> None:
+    alloc = copy.deepcopy(ALLOC)
+    mutate(alloc)
+    ws, w = _ws(tmp_path, alloc)
+    with pytest.raises(WorkspaceError, match=match) as err:
+        allocate(ws, w)
+    assert any(i.file == "options/allocation.yaml" and i.entry == entry for i in err.value.issues)
+
+
+def test_blank_membership_needs_a_declaration(tmp_path: Path) -> None:
+    ws, w = _ws(tmp_path, csv=CSV.replace("Gamma,400,400,,no,no", "Gamma,400,400,,,no"))
+    with pytest.raises(WorkspaceError, match="membership.gamma.csto_member"):
+        allocate(ws, w)
+
+
+def test_cli_json_shape(shipped: Path) -> None:
+    res = CliRunner().invoke(app, ["allocate", "-w", str(shipped), "-f", "json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert list(out)[:4] == ["status", "budget", "allocation", "value"]
+    assert set(out["allocation"][0]) == {"option", "target", "channel", "amount"}
+    assert out["shadow_prices"]["budget_total"] > 0 and "budget_total" in out["binding"]
