@@ -16,7 +16,7 @@ import sys
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -115,7 +115,7 @@ def elicit(
         f"Weight profile elicited with `policyeval elicit --method {method.value}`.\n"
         "Edit it by hand, or run the command again with --force."
     )
-    write_yaml(path, _flow_rows(data), header)
+    write_yaml(path, data, header)
     try:
         compute_weights(load(workspace), name)
     except WorkspaceError:
@@ -134,29 +134,6 @@ def elicit(
     from policyeval.cli.weights import weights
 
     weights(workspace=workspace, profile=name, all_profiles=False, fmt=Format.table)
-
-
-class _Flow(list):
-    """A list written inline in YAML (``[a, b, 3]``)."""
-
-
-def _flow_rows(data: Any) -> Any:
-    """``data`` with its innermost lists (judgements, ties) marked to print inline."""
-    import yaml
-
-    yaml.SafeDumper.add_representer(
-        _Flow, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True)
-    )
-
-    def mark(x: Any) -> Any:
-        if isinstance(x, dict):
-            return {k: mark(v) for k, v in x.items()}
-        if isinstance(x, list):
-            rows = [mark(v) for v in x]
-            return rows if any(isinstance(v, list | dict) for v in x) else _Flow(rows)
-        return x
-
-    return mark(data)
 
 
 def _stdin_lines() -> Iterator[str]:

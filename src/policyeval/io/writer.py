@@ -51,21 +51,35 @@ def write_atomic(path: Path, data: bytes | str) -> Path:
     return path
 
 
+class _Dumper(yaml.SafeDumper):
+    """Safe dumper writing lists of plain values inline (``[a, b, 3]``)."""
+
+
+def _represent_list(dumper: yaml.SafeDumper, data: list) -> yaml.Node:
+    flow = bool(data) and not any(isinstance(v, list | dict) for v in data)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
+
+
+_Dumper.add_representer(list, _represent_list)
+_Dumper.add_representer(tuple, _represent_list)
+
+
 def dump_yaml(data: Any, header: str = "") -> str:
-    """YAML text in the workspace style: keys in insertion order, block style, UTF-8.
+    """YAML text in the workspace style: keys in insertion order, block mappings, lists
+    of plain values inline (AHP judgements, ties, id lists), UTF-8.
 
     ``header`` lines are written as comments at the top.
 
     Examples
     --------
-    >>> print(dump_yaml({"method": "points", "points": {"a": 1}}, "A profile"), end="")
+    >>> print(dump_yaml({"method": "ahp", "pairwise": [["a", "b", 3]]}, "A profile"), end="")
     # A profile
-    method: points
-    points:
-      a: 1
+    method: ahp
+    pairwise:
+    - [a, b, 3]
     """
     comment = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
-    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
     return comment + body
 
 

@@ -1,0 +1,76 @@
+"""``policyeval export-xlsx`` and ``import-xlsx``: the workspace as an Excel workbook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from policyeval.cli.common import ProfileOpt, WorkspaceOpt, handle_errors, load, usage_error
+
+FileArg = Annotated[Path, typer.Argument(help="The .xlsx workbook.")]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the commands to the app."""
+    app.command("export-xlsx")(export_xlsx)
+    app.command("import-xlsx")(import_xlsx)
+
+
+@handle_errors
+def export_xlsx(
+    file: FileArg,
+    workspace: WorkspaceOpt = Path("."),
+    results: Annotated[
+        bool,
+        typer.Option(
+            "--results", help="Add a 'results' sheet: ranks by every method and a bar chart."
+        ),
+    ] = False,
+    profile: ProfileOpt = None,
+) -> None:
+    """Write the workspace (criteria, options, scores, profiles, packages) to an Excel workbook."""
+    from policyeval.io.xlsx import write_workbook
+
+    if file.suffix.lower() != ".xlsx":
+        usage_error(f"the workbook must be an .xlsx file, got '{file.name}'", "FILE")
+    if profile is not None and not results:
+        usage_error("--profile chooses the weights of --results; add --results", "--profile")
+    ws = load(workspace)
+    ranking = None
+    if results:
+        from policyeval.model import build_problem
+        from policyeval.ranking import rank_all
+        from policyeval.weighting import compute_weights
+
+        ranking = rank_all(build_problem(ws), compute_weights(ws, profile)).to_dict()
+    write_workbook(ws, file, ranking)
+    typer.echo(f"wrote {file}")
+    typer.echo(f"edit it, then: policyeval import-xlsx {file} -w {workspace}")
+
+
+@handle_errors
+def import_xlsx(
+    file: FileArg,
+    workspace: WorkspaceOpt = Path("."),
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace existing files whose content the workbook changes."),
+    ] = False,
+) -> None:
+    """Read a workbook back into the workspace's YAML files (checked before anything is written)."""
+    from policyeval.io.xlsx import import_workbook
+
+    if not file.is_file():
+        usage_error(f"no such file: {file}", "FILE")
+    result = import_workbook(file, workspace, force=force)
+    for rel in result.written:
+        typer.echo(f"wrote   {rel}")
+    for rel in result.removed:
+        typer.echo(f"removed {rel}")
+    if not result.written and not result.removed:
+        typer.echo("nothing to do: the workspace already holds this content")
+    elif result.unchanged:
+        typer.echo(f"({len(result.unchanged)} files unchanged)")
+    typer.echo(f"next: policyeval validate -w {workspace}; policyeval rank -w {workspace}")
