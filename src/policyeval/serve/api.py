@@ -1,0 +1,317 @@
+"""What the briefing page asks for, as plain JSON-ready data.
+
+Each function takes a loaded :class:`~policyeval.model.Workspace` (or its
+folder) and the request's parsed JSON or query, and returns plain data. Bad
+input raises :class:`~policyeval.errors.WorkspaceError`; the server turns it
+into a 400 response with the issues.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from policyeval.errors import Issue, WorkspaceError
+
+if TYPE_CHECKING:
+    from policyeval.model import Workspace
+
+SAMPLES = 2_000
+"""SMAA samples per re-ranking (small, so the page stays interactive)."""
+SEED = 0
+SPREAD = 0.3
+"""SMAA weights are drawn as ``w_j * U(1 - SPREAD, 1 + SPREAD)`` around the page's weights."""
+MEMO_SAMPLES = 10_000
+"""SMAA samples of a downloaded memo (as ``policyeval report``)."""
+ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+MEMO_FORMATS = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8"}
+CURRENT = "current"
+"""Id of the unsaved profile holding the page's weights in a memo."""
+
+
+def bad_request(message: str, entry: str = "", code: str = "bad-request") -> WorkspaceError:
+    """A WorkspaceError with one issue (for a 400 answer)."""
+    return WorkspaceError([Issue(code, message, "", entry)])
+
+
+def state(ws: Workspace) -> dict[str, Any]:
+    """Everything the page shows before any weight moves.
+
+    A profile whose weights cannot be computed is listed with its ``error``
+    (and no weights) so that the others stay usable.
+    """
+    from policyeval.weighting import compute_weights
+
+    profiles = []
+    for pid in sorted(ws.profiles):
+        prof = ws.profiles[pid]
+        entry: dict[str, Any] = {"id": pid, "name": prof.name, "method": prof.method}
+        try:
+            w = compute_weights(ws, pid)
+        except WorkspaceError as err:
+            entry.update(weights=None, error=[str(i) for i in err.issues])
+        else:
+            entry.update(
+                weights=w.weights,
+                consistency_ratio=w.consistency_ratio,
+                warnings=list(w.warnings),
+            )
+        profiles.append(entry)
+    try:
+        default = ws.profile_id()
+    except WorkspaceError:
+        default = None
+    return {
+        "title": ws.title,
+        "criteria": [
+            {
+                "id": c.id,
+                "name": c.name,
+                "group": c.group,
+                "direction": c.direction,
+                "unit": c.unit,
+            }
+            for c in ws.criteria
+        ],
+        "groups": [{"id": g.id, "name": g.name, "parent": g.parent} for g in ws.groups],
+        "profiles": profiles,
+        "default_profile": default,
+        "options": [{"id": o.id, "title": o.title, "kind": o.kind} for o in ws.options],
+        "packages": [{"id": p.id, "title": p.title} for p in ws.packages],
+        "baseline": ws.baseline.id if ws.baseline else None,
+        "settings": {"samples": SAMPLES, "seed": SEED, "spread": SPREAD},
+    }
+
+
+def parse_weights(ws: Workspace, given: Any) -> dict[str, float]:
+    """Weights of every criterion from a JSON object, rescaled to sum 1.
+
+    Raises
+    ------
+    WorkspaceError
+        Not an object, an unknown or missing criterion, a weight that is not
+        a finite non-negative number, or all weights zero.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from policyeval.model import Criterion, Workspace
+    >>> ws = Workspace(Path("."), "t", (Criterion("a", "A"), Criterion("b", "B")), (), (), {})
+    >>> parse_weights(ws, {"a": 3, "b": 1})
+    {'a': 0.75, 'b': 0.25}
+    """
+    from policyeval.errors import did_you_mean
+
+    if not isinstance(given, Mapping):
+        raise bad_request("'weights' must be an object {criterion: weight}", "weights")
+    ids = ws.criterion_ids
+    issues = [
+        Issue("unknown-criterion", f"unknown criterion '{c}'.{did_you_mean(c, ids)}", "", "weights")
+        for c in given
+        if c not in ids
+    ]
+    missing = [c for c in ids if c not in given]
+    if missing:
+        msg = (
+            f"no weight for {len(missing)} criteria: {', '.join(missing)}; give every criterion one"
+        )
+        issues.append(Issue("missing-weight", msg, "", "weights"))
+    for c in ids:
+        w = given.get(c, 0.0)
+        ok = isinstance(w, int | float) and not isinstance(w, bool) and math.isfinite(w) and w >= 0
+        if not ok:
+            issues.append(
+                Issue(
+                    "bad-weight",
+                    f"the weight of '{c}' must be a non-negative number. Got {w!r} instead.",
+                    "",
+                    f"weights.{c}",
+                )
+            )
+    if issues:
+        raise WorkspaceError(issues)
+    total = sum(float(given[c]) for c in ids)
+    if total <= 0:
+        raise bad_request("the weights must not all be zero", "weights")
+    return {c: float(given[c]) / total for c in ids}
+
+
+def _flag(body: Mapping[str, Any], key: str, default: bool) -> bool:
+    value = body.get(key, default)
+    if not isinstance(value, bool):
+        raise bad_request(f"'{key}' must be true or false. Got {value!r} instead.", key)
+    return value
+
+
+def rank(ws: Workspace, body: Any) -> dict[str, Any]:
+    """Every method's ranking at the given weights, and how robust it is.
+
+    ``body``: ``{"weights": {criterion: w}, "packages": bool, "robustness":
+    bool, "profile": label}``. With ``robustness`` (default true) the answer
+    has a ``robustness`` entry: SMAA-2 acceptability with weights spread
+    around the given ones (:data:`SPREAD`, :data:`SAMPLES`, :data:`SEED`),
+    wsm stability intervals, what it would take to put each runner-up on
+    top, and a one-paragraph summary.
+    """
+    from policyeval.model import build_problem
+    from policyeval.ranking import rank_all
+
+    if not isinstance(body, Mapping):
+        raise bad_request("the request body must be a JSON object")
+    weights = parse_weights(ws, body.get("weights"))
+    packages = _flag(body, "packages", False)
+    if packages and not ws.packages:
+        raise bad_request("this workspace has no packages; add options/packages.yaml", "packages")
+    label = str(body.get("profile") or CURRENT)
+    problem = build_problem(ws, packages=packages)
+    out = rank_all(problem, weights).to_dict()
+    out.pop("details")
+    out.update(profile=label, packages=packages, robustness=None)
+    if _flag(body, "robustness", True) and len(problem.options) > 1:
+        out["robustness"] = robustness(problem, weights, label)
+    return out
+
+
+def robustness(problem: Any, weights: Mapping[str, float], label: str) -> dict[str, Any]:
+    """SMAA acceptability around ``weights``, stability and what it would take (wsm)."""
+    import numpy as np
+
+    from policyeval.sensitivity import smaa, stability_intervals, summarize, what_it_takes
+
+    w = np.array([weights[c] for c in problem.criteria])
+    s = smaa(problem, "wsm", SAMPLES, SEED, center=w, spread=SPREAD)
+    stab = stability_intervals(problem, w)
+    whatif = what_it_takes(problem, w)
+    return {
+        "method": "wsm",
+        "samples": SAMPLES,
+        "seed": SEED,
+        "spread": SPREAD,
+        "acceptability": {o: row.tolist() for o, row in zip(s.options, s.acceptability)},
+        "top": stab.top,
+        "stability": {c: list(iv) for c, iv in stab.top_intervals.items()},
+        "what_it_takes": [x.to_dict() for x in whatif],
+        "summary": summarize(s, stab, whatif, label),
+    }
+
+
+def save_profile(root: Path, body: Any) -> dict[str, Any]:
+    """Write ``criteria/weights/<id>.yaml`` as a points profile and prove it loads.
+
+    ``body``: ``{"id", "name", "weights", "overwrite": false, "source": profile}``.
+    Points are the weights x 100, rounded to 4 decimals. After writing, the
+    workspace is loaded again; if that fails the file is removed (or its old
+    text restored) and the issues are raised.
+
+    Raises
+    ------
+    WorkspaceError
+        A bad id, name or weights, an existing profile without ``overwrite``,
+        or a workspace that no longer loads with the new file.
+    """
+    from policyeval.io import load_workspace
+    from policyeval.io.writer import write_yaml
+    from policyeval.weighting import compute_weights
+
+    if not isinstance(body, Mapping):
+        raise bad_request("the request body must be a JSON object")
+    pid = body.get("id")
+    if not isinstance(pid, str) or not ID_RE.match(pid):
+        raise bad_request(
+            "the profile id must start with a lowercase letter and hold only lowercase "
+            f"letters, digits and '_' (like 'briefing_2026'). Got {pid!r} instead.",
+            "id",
+        )
+    name = body.get("name") or pid
+    if not isinstance(name, str):
+        raise bad_request(f"the profile name must be text. Got {name!r} instead.", "name")
+    ws = load_workspace(root)
+    weights = parse_weights(ws, body.get("weights"))
+    overwrite = _flag(body, "overwrite", False)
+    path = Path(root) / "criteria" / "weights" / f"{pid}.yaml"
+    if path.exists() and not overwrite:
+        raise bad_request(
+            f"profile '{pid}' already exists ({path.name}); choose another id or overwrite it",
+            "id",
+            "profile-exists",
+        )
+    old = path.read_bytes() if path.exists() else None
+    source = body.get("source")
+    note = f", starting from profile '{source}'" if isinstance(source, str) and source else ""
+    data = {
+        "name": name.strip() or pid,
+        "method": "points",
+        "description": f"Weights set on the policyeval serve briefing page{note}.",
+        "points": {c: round(w * 100, 4) for c, w in weights.items()},
+    }
+    write_yaml(path, data, "Saved by policyeval serve; points are weights x 100.")
+    try:
+        saved = compute_weights(load_workspace(root), pid)
+    except WorkspaceError:
+        if old is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.write_bytes(old)
+        raise
+    rel = path.relative_to(root).as_posix()
+    return {"id": pid, "name": data["name"], "file": rel, "weights": saved.weights}
+
+
+def memo(
+    ws: Workspace, query: Mapping[str, str], date: str, samples: int = MEMO_SAMPLES
+) -> tuple[str, str, bytes]:
+    """The memo for a profile or for the page's weights: ``(filename, content type, bytes)``.
+
+    ``query``: ``format`` (md or html), ``profile`` (a profile id) and
+    optionally ``weights`` (JSON ``{criterion: w}``); ``date`` and ``samples`` as
+    in ``policyeval report``. With weights the memo is
+    written for an unsaved points profile ``current`` holding them. Markdown
+    charts are inlined as ``data:`` URIs so that the one file is complete.
+
+    Raises
+    ------
+    WorkspaceError
+        Unknown format or profile, or bad weights.
+    """
+    import base64
+    import json
+
+    from policyeval.model import WeightProfile
+    from policyeval.reporting import build_report, report_context
+
+    fmt = query.get("format", "md")
+    if fmt not in MEMO_FORMATS:
+        raise bad_request(
+            f"unknown memo format '{fmt}'. Choices: {', '.join(MEMO_FORMATS)}", "format"
+        )
+    profile = query.get("profile") or None
+    if "weights" in query:
+        try:
+            given = json.loads(query["weights"])
+        except ValueError as err:
+            raise bad_request(f"'weights' is not valid JSON: {err}", "weights") from err
+        weights = parse_weights(ws, given)
+        base = ws.profiles[ws.profile_id(profile)].name if profile else None
+        pid = CURRENT
+        while pid in ws.profiles:
+            pid += "_"
+        name = f"Briefing (unsaved, edited from {base})" if base else "Briefing (unsaved)"
+        temp = WeightProfile(pid, name, "points", {"points": weights})
+        ws = replace(ws, profiles={**ws.profiles, pid: temp})
+        profile = pid
+    pid = ws.profile_id(profile)
+    ctx = report_context(ws, pid, date=date, seed=SEED, samples=samples)
+    files = build_report(ctx, ["memo"], [fmt])
+    data = files[f"memo.{fmt}"]
+    if fmt == "md":
+        text = data.decode()
+        for rel, svg in files.items():
+            if rel.endswith(".svg"):
+                uri = "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
+                text = text.replace(f"({rel})", f"({uri})")
+        data = text.encode()
+    return f"memo-{pid}.{fmt}", MEMO_FORMATS[fmt], data

@@ -1,0 +1,442 @@
+// policyeval serve: the briefing page. Vanilla JS, no dependency, nothing from the network.
+"use strict";
+
+const DEBOUNCE_MS = 150;
+const $ = (id) => document.getElementById(id);
+
+const page = {
+  state: null, // GET /api/state
+  weights: {}, // criterion -> global weight, sums to 1
+  profile: null, // selected profile id
+  edited: false,
+  leaves: {}, // group id -> criterion ids under it (all levels)
+  seq: 0, // latest ranking request
+  timer: null,
+  robust: { busy: false, wanted: null },
+  titles: {},
+  lastRobust: null, // the last robustness shown, kept while the next one is computed
+};
+
+// ---------- server calls ----------
+
+async function api(path, body) {
+  const init = body === undefined ? {} : {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  };
+  const res = await fetch(path, init);
+  const data = await res.json().catch(() => ({ error: `HTTP ${res.status}` }));
+  if (!res.ok) {
+    const err = new Error(data.error || `HTTP ${res.status}`);
+    err.issues = data.issues || [];
+    throw err;
+  }
+  return data;
+}
+
+function showError(err) {
+  const box = $("error");
+  if (!err) {
+    box.hidden = true;
+    box.textContent = "";
+    return;
+  }
+  const lines = err.issues && err.issues.length ? err.issues.map((i) => i.text) : [err.message];
+  box.textContent = lines.join("\n");
+  box.hidden = false;
+}
+
+// ---------- weights ----------
+
+const pct = (w) => `${(100 * w).toFixed(1)}%`;
+const sum = (ids) => ids.reduce((s, id) => s + page.weights[id], 0);
+
+// Set the total weight of criteria `ids` to `total`: scale them in proportion and
+// the other criteria in proportion to what is left, so the weights still sum to 1.
+function setBlock(ids, total) {
+  const all = page.state.criteria.map((c) => c.id);
+  const rest = all.filter((id) => !ids.includes(id));
+  if (rest.length === 0) return;
+  total = Math.min(1, Math.max(0, total));
+  const inside = sum(ids);
+  const outside = sum(rest);
+  for (const id of ids) {
+    page.weights[id] = inside > 1e-12 ? (page.weights[id] * total) / inside : total / ids.length;
+  }
+  for (const id of rest) {
+    page.weights[id] = outside > 1e-12
+      ? (page.weights[id] * (1 - total)) / outside
+      : (1 - total) / rest.length;
+  }
+}
+
+function groupLeaves(state) {
+  const under = {};
+  for (const g of state.groups) under[g.id] = [];
+  for (const c of state.criteria) {
+    let g = c.group;
+    while (g) {
+      under[g].push(c.id);
+      g = state.groups.find((x) => x.id === g).parent;
+    }
+  }
+  return under;
+}
+
+function sliderRow(kind, id, name, ids, depth) {
+  const row = document.createElement("div");
+  row.className = `slider ${kind}`;
+  row.style.setProperty("--depth", depth);
+  const input = document.createElement("input");
+  input.type = "range";
+  input.min = "0";
+  input.max = "1";
+  input.step = "0.001";
+  input.id = `${kind === "group" ? "g" : "w"}-${id}`;
+  input.dataset.ids = ids.join(",");
+  input.disabled = ids.length === page.state.criteria.length;
+  const label = document.createElement("label");
+  label.htmlFor = input.id;
+  label.textContent = kind === "group" ? `${name} (group)` : name;
+  const out = document.createElement("output");
+  out.htmlFor = input.id;
+  out.id = `${input.id}-value`;
+  row.append(label, out, input);
+  if (kind === "criterion") {
+    const band = document.createElement("div");
+    band.className = "band";
+    band.id = `band-${id}`;
+    band.innerHTML = "<span></span>";
+    row.append(band);
+  }
+  input.addEventListener("input", () => {
+    setBlock(ids, Number(input.value));
+    markEdited(true);
+    refreshSliders(input);
+    scheduleRank();
+  });
+  return row;
+}
+
+function buildSliders() {
+  const { state } = page;
+  const box = $("sliders");
+  box.replaceChildren();
+  const walk = (parent, depth) => {
+    for (const g of state.groups.filter((x) => (x.parent || null) === parent)) {
+      if (!page.leaves[g.id].length) continue;
+      const fieldset = document.createElement("fieldset");
+      fieldset.className = "group";
+      fieldset.append(sliderRow("group", g.id, g.name, page.leaves[g.id], depth));
+      box.append(fieldset);
+      walk(g.id, depth + 1);
+      for (const c of state.criteria.filter((x) => x.group === g.id)) {
+        fieldset.append(sliderRow("criterion", c.id, c.name, [c.id], depth + 1));
+      }
+    }
+  };
+  walk(null, 0);
+  const loose = state.criteria.filter((c) => !c.group);
+  if (loose.length) {
+    const fieldset = document.createElement("fieldset");
+    fieldset.className = "group";
+    if (state.groups.length) {
+      const legend = document.createElement("legend");
+      legend.textContent = "Other criteria";
+      fieldset.append(legend);
+    }
+    for (const c of loose) fieldset.append(sliderRow("criterion", c.id, c.name, [c.id], 0));
+    box.append(fieldset);
+  }
+}
+
+function refreshSliders(active) {
+  for (const input of document.querySelectorAll("#sliders input[type=range]")) {
+    const w = sum(input.dataset.ids.split(","));
+    if (input !== active) input.value = String(w);
+    input.setAttribute("aria-valuetext", pct(w));
+    $(`${input.id}-value`).textContent = pct(w);
+  }
+}
+
+function markEdited(edited) {
+  page.edited = edited;
+  $("edited").hidden = !edited;
+}
+
+function label() {
+  return page.edited ? "current" : page.profile;
+}
+
+// ---------- profiles ----------
+
+function fillProfiles() {
+  const select = $("profile");
+  select.replaceChildren();
+  for (const p of page.state.profiles) {
+    const opt = document.createElement("option");
+    opt.value = p.id;
+    opt.textContent = p.weights ? `${p.name} (${p.method})` : `${p.name} — cannot compute`;
+    opt.disabled = !p.weights;
+    select.append(opt);
+  }
+}
+
+function useProfile(pid) {
+  const prof = page.state.profiles.find((p) => p.id === pid && p.weights)
+    || page.state.profiles.find((p) => p.weights);
+  if (!prof) {
+    showError(new Error("no profile gives weights; fix criteria/weights/ and reload"));
+    return;
+  }
+  page.profile = prof.id;
+  $("profile").value = prof.id;
+  page.weights = { ...prof.weights };
+  markEdited(false);
+  refreshSliders(null);
+  scheduleRank(0);
+}
+
+async function loadState(selected) {
+  const state = await api("/api/state");
+  page.state = state;
+  page.leaves = groupLeaves(state);
+  page.titles = {};
+  for (const o of state.options) page.titles[o.id] = o.title;
+  for (const p of state.packages) page.titles[p.id] = p.title;
+  $("title").textContent = state.title;
+  document.title = `${state.title} · policyeval briefing`;
+  $("packages-box").hidden = state.packages.length === 0;
+  fillProfiles();
+  buildSliders();
+  useProfile(selected || state.default_profile);
+}
+
+// ---------- ranking ----------
+
+function scheduleRank(delay = DEBOUNCE_MS) {
+  clearTimeout(page.timer);
+  page.timer = setTimeout(rerank, delay);
+}
+
+function request(robustness) {
+  return {
+    weights: page.weights,
+    packages: $("packages").checked,
+    profile: label(),
+    robustness,
+  };
+}
+
+async function rerank() {
+  const my = ++page.seq;
+  const body = request(false);
+  try {
+    const result = await api("/api/rank", body);
+    if (my !== page.seq) return;
+    showError(null);
+    renderRanking(result);
+    page.robust.wanted = { my, body: { ...body, robustness: true } };
+    $("robust-status").textContent = "Updating acceptability and what would change the answer…";
+    document.body.classList.add("pending");
+    if (!page.robust.busy) pumpRobustness();
+  } catch (err) {
+    if (my === page.seq) showError(err);
+  }
+}
+
+// One robustness request at a time; when it returns, run only the latest one asked for.
+async function pumpRobustness() {
+  page.robust.busy = true;
+  while (page.robust.wanted) {
+    const { my, body } = page.robust.wanted;
+    page.robust.wanted = null;
+    try {
+      const result = await api("/api/rank", body);
+      if (my === page.seq) {
+        renderRobustness(result.robustness);
+        document.body.classList.remove("pending");
+      }
+    } catch (err) {
+      if (my === page.seq) showError(err);
+    }
+  }
+  page.robust.busy = false;
+}
+
+function cell(tag, text, cls) {
+  const el = document.createElement(tag);
+  el.textContent = text;
+  if (cls) el.className = cls;
+  return el;
+}
+
+function renderRanking(result) {
+  const methods = Object.keys(result.methods).sort((a, b) => (a === "wsm" ? -1 : b === "wsm" ? 1 : 0));
+  const ranks = {};
+  for (const m of methods) {
+    ranks[m] = {};
+    for (const r of result.methods[m]) ranks[m][r.option] = r;
+  }
+  const consensus = {};
+  for (const r of result.consensus) consensus[r.option] = r.rank;
+  const rows = [...result.methods.wsm].sort((a, b) => a.rank - b.rank || consensus[a.option] - consensus[b.option]);
+
+  const head = document.createElement("tr");
+  head.append(cell("th", "wsm rank"), cell("th", "Option"), cell("th", "wsm score", "num"));
+  for (const m of methods.filter((x) => x !== "wsm")) head.append(cell("th", m, "num"));
+  head.append(cell("th", "consensus", "num"), cell("th", "ranked first (SMAA)"));
+  for (const th of head.children) th.scope = "col";
+  $("ranking").tHead.replaceChildren(head);
+
+  const body = $("ranking").tBodies[0];
+  body.replaceChildren();
+  for (const r of rows) {
+    const tr = document.createElement("tr");
+    tr.dataset.option = r.option;
+    if (r.baseline) tr.className = "baseline";
+    const name = cell("td", page.titles[r.option] || r.option, "option");
+    name.append(cell("small", ` ${r.option}${r.baseline ? " · baseline" : ""}`));
+    tr.append(cell("td", String(r.rank), "num"), name, cell("td", r.score.toFixed(3), "num"));
+    for (const m of methods.filter((x) => x !== "wsm")) tr.append(cell("td", String(ranks[m][r.option].rank), "num"));
+    tr.append(cell("td", String(consensus[r.option]), "num"));
+    const acc = cell("td", "", "acc");
+    acc.innerHTML = '<div class="acc-wrap"><div class="bar"><span></span></div><span class="acc-value">…</span></div>';
+    tr.append(acc);
+    body.append(tr);
+  }
+  if (page.lastRobust) showAcceptability(page.lastRobust);
+  const what = result.packages ? "packages" : "options";
+  $("ranking-caption").textContent = `Ranks of the ${what} by method (weighted sum first); consensus: ${result.consensus_rule}`;
+
+  const top = rows[0];
+  const cons = result.consensus[0];
+  $("top").replaceChildren(
+    cell("span", "Top option (weighted sum): ", "small"),
+    cell("strong", page.titles[top.option] || top.option),
+    cell("span", cons.option === top.option
+      ? ` — also first in the consensus of ${methods.length} methods.`
+      : ` — the consensus of ${methods.length} methods puts ${page.titles[cons.option] || cons.option} first.`),
+  );
+  const tau = result.agreement.wsm || {};
+  $("agreement").textContent = "Agreement with the weighted sum (Kendall's τ): "
+    + methods.filter((m) => m !== "wsm").map((m) => `${m} ${Number(tau[m]).toFixed(2)}`).join(", ");
+  const list = $("warnings");
+  list.replaceChildren();
+  const prof = page.state.profiles.find((p) => p.id === page.profile);
+  const warnings = [...(page.edited || !prof ? [] : prof.warnings || []), ...result.warnings];
+  for (const w of new Set(warnings)) list.append(cell("li", w));
+}
+
+// First-rank acceptability as a bar per row of the ranking table.
+function showAcceptability(rob) {
+  for (const tr of $("ranking").tBodies[0].rows) {
+    const row = rob.acceptability[tr.dataset.option];
+    if (!row) continue;
+    tr.querySelector(".bar span").style.width = `${(100 * row[0]).toFixed(1)}%`;
+    tr.querySelector(".acc-value").textContent = `${(100 * row[0]).toFixed(0)}%`;
+  }
+}
+
+function renderRobustness(rob) {
+  if (!rob) {
+    $("robust-status").textContent = "Robustness needs at least two options.";
+    return;
+  }
+  $("robust-status").textContent = `SMAA: ${rob.samples.toLocaleString("en")} samples, seed ${rob.seed}, `
+    + `weights within ±${Math.round(100 * rob.spread)}% of the page's, scores within their ranges; `
+    + "stability and what it takes are exact for the weighted sum.";
+  page.lastRobust = rob;
+  showAcceptability(rob);
+  $("summary").textContent = rob.summary;
+  for (const c of page.state.criteria) {
+    const [lo, hi] = rob.stability[c.id];
+    const band = $(`band-${c.id}`);
+    band.firstChild.style.left = `${100 * lo}%`;
+    band.firstChild.style.width = `${100 * (hi - lo)}%`;
+    band.title = `${page.titles[rob.top] || rob.top} stays on top while this weight is in ${pct(lo)}–${pct(hi)}`;
+  }
+  const box = $("whatif");
+  box.replaceChildren();
+  const table = document.createElement("table");
+  table.className = "whatif";
+  table.append(cell("caption", "What it would take to put each runner-up on top (weighted sum)"));
+  const head = document.createElement("tr");
+  for (const h of ["Runner-up", "weights to move (L1)", "or one score change"]) head.append(cell("th", h));
+  table.createTHead().append(head);
+  const body = table.createTBody();
+  for (const w of rob.what_it_takes.slice(0, 5)) {
+    const tr = document.createElement("tr");
+    tr.append(cell("td", page.titles[w.option] || w.option));
+    tr.append(cell("td", w.possible ? `${pct(w.distance)} of the total weight` : "no weights do it"));
+    const s = w.score_changes[0];
+    tr.append(cell("td", s ? `${s.criterion}: ${fmt(s.from)} → ${fmt(s.to)}` : "no single score does it"));
+    body.append(tr);
+  }
+  box.append(table);
+}
+
+const fmt = (x) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(3));
+
+// ---------- saving and the memo ----------
+
+async function saveProfile(event) {
+  event.preventDefault();
+  const status = $("save-status");
+  const id = $("save-id").value.trim();
+  status.textContent = "Saving…";
+  try {
+    const saved = await api("/api/profiles", {
+      id,
+      name: $("save-name").value.trim() || id,
+      weights: page.weights,
+      overwrite: $("save-overwrite").checked,
+      source: page.profile,
+    });
+    await loadState(saved.id);
+    status.textContent = `Saved ${saved.file} (profile '${saved.id}').`;
+  } catch (err) {
+    status.textContent = `Not saved: ${err.issues && err.issues.length ? err.issues.map((i) => i.message).join("; ") : err.message}`;
+  }
+}
+
+async function downloadMemo(format) {
+  const status = $("memo-status");
+  const params = new URLSearchParams({ format, profile: page.profile });
+  if (page.edited) params.set("weights", JSON.stringify(page.weights));
+  status.textContent = "Preparing the memo…";
+  try {
+    const res = await fetch(`/api/memo?${params}`);
+    if (!res.ok) {
+      const data = await res.json().catch(() => ({}));
+      throw new Error(data.error || `HTTP ${res.status}`);
+    }
+    const disposition = res.headers.get("Content-Disposition") || "";
+    const match = /filename="([^"]+)"/.exec(disposition);
+    const url = URL.createObjectURL(await res.blob());
+    const link = document.createElement("a");
+    link.href = url;
+    link.download = match ? match[1] : `memo.${format}`;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+    status.textContent = `Downloaded ${link.download}.`;
+  } catch (err) {
+    status.textContent = `The memo could not be written: ${err.message}`;
+  }
+}
+
+// ---------- start ----------
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("profile").addEventListener("change", (e) => useProfile(e.target.value));
+  $("reset").addEventListener("click", () => useProfile(page.profile));
+  $("packages").addEventListener("change", () => scheduleRank(0));
+  $("save-form").addEventListener("submit", saveProfile);
+  for (const id of ["memo-md", "memo-html"]) {
+    $(id).addEventListener("click", (e) => downloadMemo(e.target.dataset.format));
+  }
+  loadState().catch(showError);
+});
