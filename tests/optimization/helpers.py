@@ -92,7 +92,7 @@ def brute_force(spec: dict[str, Any], budget: float, **policy: Any) -> tuple[lis
     n = len(ids)
     costs = [opts[i]["cost"] for i in ids]
     recs = [opts[i]["recommendation"] for i in ids]
-    tol = 1e-6 * max(1.0, np.abs(vals).sum() + sum(abs(s) for _, s in syn))
+    tol = 1e-6 * max(1.0, np.abs(vals).max(), *(abs(s) for _, s in syn))
     best = None
     for mask in itertools.product([1, 0], repeat=n):  # most-funded-first order
         chosen = {i for i in range(n) if mask[i]}

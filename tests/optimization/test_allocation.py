@@ -165,6 +165,22 @@ def test_setup_costs_use_binaries_and_duals_come_from_the_fixed_lp(tmp_path: Pat
     assert res.to_dict()["spent"] == pytest.approx(spent) and spent <= 30 + 1e-9
 
 
+def test_portfolio_mode_funds_each_selected_measure_at_its_cost(tmp_path: Path) -> None:
+    """measures: portfolio -> the measures of optimize at the same budget, each >= its cost."""
+    from policyeval.optimization.portfolio import optimize_portfolio
+
+    alloc = copy.deepcopy(ALLOC)
+    alloc["measures"] = "portfolio"
+    ws, w = _ws(tmp_path, alloc)
+    res = allocate(ws, w, 20)
+    chosen = optimize_portfolio(ws, w, 20).selected
+    assert res.measures == chosen
+    for m in chosen:
+        got = sum(r["amount"] for r in res.allocation if r["option"] == m)
+        assert got >= ws.option(m).cost - 1e-6
+    assert {r["option"] for r in res.allocation} <= set(chosen)
+
+
 def test_shares_hold(tmp_path: Path) -> None:
     ws, w = _ws(tmp_path)
     res = allocate(ws, w, 30)
@@ -200,9 +216,8 @@ def test_infeasible_shares_exit_3(tmp_path: Path) -> None:
 def test_bad_allocation_yaml_names_file_and_entry(tmp_path: Path, mutate, entry, match) -> None:
     alloc = copy.deepcopy(ALLOC)
     mutate(alloc)
-    ws, w = _ws(tmp_path, alloc)
     with pytest.raises(WorkspaceError, match=match) as err:
-        allocate(ws, w)
+        allocate(*_ws(tmp_path, alloc))  # the loader already checks the budget
     assert any(i.file == "options/allocation.yaml" and i.entry == entry for i in err.value.issues)
 
 
@@ -219,3 +234,18 @@ def test_cli_json_shape(shipped: Path) -> None:
     assert list(out)[:4] == ["status", "budget", "allocation", "value"]
     assert set(out["allocation"][0]) == {"option", "target", "channel", "amount"}
     assert out["shadow_prices"]["budget_total"] > 0 and "budget_total" in out["binding"]
+
+
+def test_allocate_needs_the_file_and_a_budget(tmp_path: Path) -> None:
+    spec = random_spec(3, n=6)
+    ws = load_workspace(write(tmp_path, spec))
+    w = compute_weights(ws)
+    with pytest.raises(WorkspaceError, match="allocate needs options/allocation.yaml"):
+        allocate(ws, w)
+    alloc = copy.deepcopy(ALLOC)
+    del alloc["budget"]
+    ws, w = _ws(tmp_path / "b", alloc)
+    with pytest.raises(WorkspaceError, match="no budget: add 'budget' or pass --budget"):
+        allocate(ws, w)
+    with pytest.raises(WorkspaceError, match="budget must be >= 0. Got -1"):
+        allocate(ws, w, -1)

@@ -72,3 +72,11 @@ def test_points_below_two_is_usage_error(tmp_path: Path) -> None:
     root = write(tmp_path, random_spec(1, n=6))
     res = CliRunner().invoke(app, ["frontier", "-w", str(root), "--points", "1"])
     assert res.exit_code == 2 and "--points" in res.stderr
+
+
+def test_points_below_two_raise(tmp_path: Path) -> None:
+    from policyeval.errors import WorkspaceError
+
+    ws = load_workspace(write(tmp_path, random_spec(1, n=6)))
+    with pytest.raises(WorkspaceError, match="must be an integer >= 2. Got 1 instead"):
+        efficient_frontier(ws, compute_weights(ws), points=1)

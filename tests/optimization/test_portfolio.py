@@ -166,7 +166,9 @@ def test_cli_json_shape_and_brute_force(tmp_path: Path) -> None:
     root = write(tmp_path, spec)
     runner = CliRunner()
     for budget in (7, 19):
-        res = runner.invoke(app, ["optimize", "-w", str(root), "--budget", str(budget), "-f", "json"])
+        res = runner.invoke(
+            app, ["optimize", "-w", str(root), "--budget", str(budget), "-f", "json"]
+        )
         assert res.exit_code == 0, res.output
         out = json.loads(res.stdout)
         assert list(out)[:5] == ["status", "budget", "selected", "value", "cost"]
@@ -188,3 +190,44 @@ def test_cli_bad_at_least_is_usage_error(tmp_path: Path) -> None:
     root = write(tmp_path, random_spec(5))
     res = CliRunner().invoke(app, ["optimize", "-w", str(root), "--at-least", "a:1"])
     assert res.exit_code == 2 and "RECOMMENDATION=K" in res.stderr
+
+
+def test_negative_counts_are_input_errors(tmp_path: Path) -> None:
+    ws = load_workspace(write(tmp_path, random_spec(0)))
+    w = compute_weights(ws)
+    with pytest.raises(WorkspaceError, match="a=-1: expected k >= 0"):
+        optimize_portfolio(ws, w, 10, at_most={"a": -1})
+    with pytest.raises(WorkspaceError, match="must be >= 0"):
+        optimize_portfolio(ws, w, 10, min_recommendations=-2)
+
+
+def test_infeasible_message_says_what_each_constraint_means(tmp_path: Path) -> None:
+    ws = load_workspace(write(tmp_path, random_spec(0)))
+    w = compute_weights(ws)
+    with pytest.raises(InfeasibleError, match="cannot hold together") as err:
+        optimize_portfolio(ws, w, 0, at_least={"a": 1})
+    assert err.value.constraints == [
+        "at_least_a: at least 1 measure(s) of recommendation (a)",
+        "budget_total: total cost <= 0",
+    ]
+
+
+def test_cli_robust_samples_must_be_positive(tmp_path: Path) -> None:
+    root = write(tmp_path, random_spec(5))
+    res = CliRunner().invoke(app, ["optimize", "-w", str(root), "--robust", "--samples", "0"])
+    assert res.exit_code == 2 and "--samples" in res.stderr
+
+
+@pytest.mark.parametrize("solver", ["cbc", "highs"])
+def test_installed_command_prints_pure_json(shipped: Path, solver: str) -> None:
+    """End to end: nothing but JSON on stdout (HiGHS prints a banner unless silenced)."""
+    import subprocess
+    import sys
+
+    if solver == "highs":
+        pytest.importorskip("highspy")
+    exe = Path(sys.executable).with_name("policyeval")
+    args = [str(exe), "optimize", "-w", str(shipped), "--solver", solver, "-f", "json"]
+    out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    data = json.loads(out)
+    assert data["status"] == "optimal" and data["cost"] <= data["budget"]

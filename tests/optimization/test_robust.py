@@ -37,10 +37,10 @@ def test_core_index_equals_one_milp_per_sample(tmp_path: Path, exact: bool, monk
     data, _ = portfolio_data(ws, compute_weights(ws), 18.0, at_least={"a": 1})
     _, gains, syn = gain_vectors(ws)
     syn_rows = [a for _, a in syn]
-    w = sample_weights(gains.shape[1], 40, seed=3)
+    w = sample_weights(gains.shape[1], 25, seed=3)
     if not exact:
         monkeypatch.setattr(robust, "EXACT_LIMIT", 0)  # candidates from MILPs at every sample
-    out = robust.core_index(data, gains, syn_rows, w, candidates=40)
+    out = robust.core_index(data, gains, syn_rows, w, candidates=25)
     expected = _milp_per_sample(data, gains, syn_rows, w).mean(axis=0)
     np.testing.assert_allclose([out["core_index"][i] for i in data.ids], expected)
     assert out["exact"] is exact
@@ -56,3 +56,19 @@ def test_robust_portfolio_is_seeded(tmp_path: Path) -> None:
     assert one == robust.robust_portfolio(ws, data, samples=300, seed=5)
     assert one["samples"] == 300 and one["seed"] == 5
     assert set(one["core_index"]) == set(data.ids)
+
+
+def test_cli_robust_json(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from policyeval.cli.app import app
+
+    root = write(tmp_path, random_spec(2, n=7))
+    args = ["optimize", "-w", str(root), "--budget", "15", "--robust", "--samples", "300"]
+    res = CliRunner().invoke(app, [*args, "--seed", "5", "-f", "json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert out["robust"]["samples"] == 300 and out["robust"]["seed"] == 5
+    assert set(out["robust"]["class"].values()) <= {"core", "borderline", "exterior"}

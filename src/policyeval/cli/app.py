@@ -21,6 +21,10 @@ COMMAND_MODULES = [
     "sensitivity",
     "optimize",
     "report",
+    "serve",
+    "elicit",
+    "xlsx",
+    "init",
 ]
 
 app = typer.Typer(

@@ -142,7 +142,7 @@ def optimize(
         if i in result.selected or robust:
             mark = "" if i in result.selected else " (not funded)"
             extra = (
-                [f"{fmt_num(result.robust['core_index'][i], 2)} {result.robust['class'][i]}"]
+                [f"{fmt_num(result.robust['core_index'][i])} {result.robust['class'][i]}"]
                 if robust
                 else []
             )
@@ -248,6 +248,10 @@ def allocate(
     )
     out.print(
         "by channel: " + ", ".join(f"{c} {fmt_num(a, 1)}" for c, a in result.by_channel.items())
+    )
+    out.print(
+        f"one more unit of budget adds {fmt_num(result.marginal_value, 4)} of value "
+        "(shares are fractions of the budget)"
     )
     shown = [n for n in result.binding if not n.startswith("segment")]
     out.print(

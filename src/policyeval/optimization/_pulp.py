@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     import pulp
 
 SOLVERS = ("cbc", "highs")
+MIP_GAP = 1e-7
+"""Absolute optimality gap of every MILP solve (relative gap 0)."""
 
 
 def lp_name(*parts: str) -> str:
@@ -105,12 +107,20 @@ def make_solver(name: str | None = None, lp: bool = False) -> Any:
                 )
             ]
         )
-    if name == "highs":
-        return pulp.HiGHS(msg=False, mip=not lp)
+    # "Optimal" must mean optimal: both solvers stop by default at a relative gap (HiGHS
+    # 1e-4), so the gaps are set to MIP_GAP (absolute) and 0 (relative).
+    gaps = {"gapRel": 0.0, "gapAbs": MIP_GAP}
+    if name == "highs":  # HiGHS accepts MIP solutions 1e-6 infeasible by default: tightened
+        tight = {"mip_feasibility_tolerance": 1e-9, "primal_feasibility_tolerance": 1e-9}
+        return pulp.HiGHS(msg=False, mip=not lp, **gaps, **tight)
     # CBC 2.10.3's integer preprocessing returns wrong "optimal" solutions on some of our
     # models (e.g. a minimum-cost portfolio above a value floor); it is switched off.
     return pulp.COIN_CMD(
-        path=pulp.apis.coin_api.pulp_cbc_path, msg=False, mip=not lp, options=["preprocess off"]
+        path=pulp.apis.coin_api.pulp_cbc_path,
+        msg=False,
+        mip=not lp,
+        options=["preprocess off"],
+        **gaps,
     )
 
 

@@ -10,14 +10,18 @@ amount ``s_itc >= 0`` exists only where the channel is available at the target
           seg_itk <= width_ik                                   segment_<i>_<t>_<k>
           sum s_itc + sum setup_i * u_it <= budget              budget_total
           sum_c s_itc <= budget * u_it  (only with a set-up)    setup_<i>_<t>
+          sum_{t,c} s_itc + setup_i * sum_t u_it >= cost_i        fund_<i> (portfolio mode)
           min_share * budget <= sum of a target's / channel's /
               recommendation's amounts <= max_share * budget    share_<kind>_<id>_min|max
 
 Slopes are non-increasing, so the segments fill in order: a concave
 piecewise-linear response (diminishing returns). ``V_i`` is the measure's wsm
-score (as in ``optimize``); only the measures of the optimal portfolio at the
-same budget are allocated (``measures: portfolio``, default) or all of them
-(``measures: all``).
+score (as in ``optimize``). With ``measures: portfolio`` (default) only the
+measures of the optimal portfolio at the same budget are allocated, each at
+least its ``cost`` in total (constraint ``fund_<i>``, set-ups included): the
+allocation decides where each funded measure's money goes and where the rest
+of the budget adds most value. With ``measures: all`` every measure may
+receive money and none has a minimum.
 
 Need index per target: for each indicator of ``need.indicators`` (a column
 of countries.csv, or a ``_low``/``_high`` pair read as a range) the figure is
@@ -30,10 +34,10 @@ cell counts as ``need.missing`` (``mean`` of the targets with a figure, or
 Shadow prices: ``shadow_prices[c]`` is the LP dual of constraint c (value
 per unit of its right-hand side); ``marginal_value`` is the value of one more
 unit of budget, counting that the shares are fractions of the budget:
-``sum_c dual_c * d(rhs_c)/d(budget)``. With set-up binaries, these are fixed at the MILP optimum and
-the LP is re-solved; the duals of that LP are reported (they are exact for
-small changes that keep the same set-ups). A constraint binds when its slack
-is below 1e-9.
+``sum_c dual_c * d(rhs_c)/d(budget)``. With set-up binaries, these are fixed
+at the MILP optimum and the LP is re-solved; the duals of that LP are reported
+(exact for small changes that keep the same set-ups). A constraint binds when
+its slack is below 1e-9.
 """
 
 from __future__ import annotations
@@ -399,8 +403,11 @@ def _model(
     recs: dict[str, str | None],
     budget: float,
     fixed: dict[tuple[str, str], float] | None = None,
+    floors: dict[str, float] | None = None,
 ) -> tuple[Any, dict, dict, dict[str, float]]:
     """The allocation model; ``fixed`` replaces set-up binaries by constants (LP).
+
+    ``floors`` gives a minimum total (amounts plus set-ups) per measure.
 
     Also returns, per constraint whose right-hand side moves with the budget,
     d(rhs)/d(budget).
@@ -450,6 +457,12 @@ def _model(
     )
     total = _pulp.lp_sum(s.values())
     prob += total + setup_cost <= float(budget - fixed_cost), "budget_total"
+    for i, floor in sorted((floors or {}).items()):
+        setups = [(float(spec.settings[i]["setup_cost"]), z) for (j, _), z in u.items() if j == i]
+        spent = _pulp.lp_sum(x for (j, _, _), x in s.items() if j == i)
+        spent += _pulp.lp_sum(c * z for c, z in setups if fixed is None)
+        spent += float(sum(c * z for c, z in setups if fixed is not None))
+        prob += spent >= float(floor), _pulp.lp_name("fund", i)
     for kind, entries in spec.shares.items():
         pos = {"target": 1, "channel": 2}.get(kind)
         for key, mm in sorted(entries.items()):
@@ -479,6 +492,8 @@ def _share_conflict(spec: AllocationSpec, build: Any) -> list[str]:
             shares.setdefault(k, {}).setdefault(key, {})[b] = spec.shares[k][key][b]
         return _pulp.status(build(replace(spec, shares=shares))[0], solver) == "Optimal"
 
+    if not feasible([]):
+        return []
     keep = list(bounds)
     for item in bounds:
         trial = [x for x in keep if x != item]
@@ -531,20 +546,30 @@ def allocate(
     need = {t: n["need"] for t, n in needs.items()}
     avail = availability(ws, spec)
 
-    prob, s, u, per_budget = _model(spec, avail, values, need, recs, budget)
+    floors = {}
+    if spec.measures == "portfolio":
+        floors = {i: float(data.costs[data.ids.index(i)]) for i in chosen}
+
+    def build(sp: AllocationSpec, fixed: dict | None = None) -> tuple:
+        return _model(sp, avail, values, need, recs, budget, fixed, floors)
+
+    prob, s, u, per_budget = build(spec)
     try:
         _pulp.solve(prob, _pulp.make_solver(solver), "the allocation model")
     except InfeasibleError as err:
-        conflict = _share_conflict(spec, lambda sp: _model(sp, avail, values, need, recs, budget))
+        conflict = _share_conflict(spec, build) or [
+            f"{_pulp.lp_name('fund', i)}: {i} receives at least its cost {c:g}"
+            for i, c in floors.items()
+        ]
         raise InfeasibleError(
-            "these shares cannot hold together within the budget (dropping any one of "
-            "them makes the allocation feasible)",
+            "these constraints cannot hold together within the budget (dropping any one "
+            "of the shares listed makes the allocation feasible)",
             conflict + [f"budget_total: total spending <= {budget:g}"],
         ) from err
     fixed = None
     if u:
         fixed = {k: float(round(z.value() or 0.0)) for k, z in u.items()}
-        prob, s, _, per_budget = _model(spec, avail, values, need, recs, budget, fixed)
+        prob, s, _, per_budget = build(spec, fixed)
     _pulp.solve(prob, _pulp.make_solver(solver, lp=True), "the allocation model")
     duals = _pulp.dual_values(prob)
     slack = _pulp.slacks(prob)

@@ -17,7 +17,7 @@ and the objective change).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -47,10 +47,9 @@ class FrontierResult:
     points: tuple[FrontierPoint, ...]
     profile: str | None = None
     solver: str = "cbc"
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"profile", "mode", "points": [{"budget", "value", "cost", "selected", "marginal"}]}``."""
+        """Plain data: profile, mode, solver, points (budget, value, cost, selected, marginal)."""
         return {
             "profile": self.profile,
             "mode": self.mode,

@@ -17,11 +17,14 @@ is ``s_k = sum_j w_j * adjust_j / (hi_j - lo_j)`` (sign flipped for ``min``
 criteria), i.e. the wsm value of its raw-score adjustment, without clipping.
 
 Ties (DESIGN.md: "ties broken by lower cost, then by id") are broken
-lexicographically: (1) maximize value, V*; (2) keep value >= V* - tol and
-minimize cost, C*; (3) keep cost <= C* + tol and prefer funding the measure
-with the smallest id, then the next (the indicator vector in id order is
-maximal lexicographically; equivalently, the smallest id on which two tied
-portfolios differ is funded). ``tol = TIE_TOL * max(1, sum |V| + sum |s|)``.
+lexicographically: (1) the best value V*; portfolios worth at least V* - tol
+tie; (2) among them the lowest cost C*; (3) among those costing at most
+C* + cost_tol, the one funding the smallest id, then the next (the indicator
+vector in id order is lexicographically largest; equivalently, the smallest
+id on which two tied portfolios differ is funded).
+``tol = TIE_TOL * max(1, max |V|, max |s|)``, ``cost_tol = TIE_TOL * max(1, max cost)``;
+TIE_TOL (1e-6) is above the solvers' feasibility tolerance and optimality gap
+(1e-7, absolute; ``_pulp.MIP_GAP``).
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from policyeval.errors import InfeasibleError, Issue, WorkspaceError, did_you_mean, fail_if
+from policyeval.errors import InfeasibleError, Issue, did_you_mean, fail_if
 from policyeval.optimization import _pulp
 
 if TYPE_CHECKING:
@@ -41,7 +44,6 @@ if TYPE_CHECKING:
     from policyeval.model import Workspace
 
 TIE_TOL = 1e-6
-"""Relative tolerance of value ties; above the solvers' feasibility tolerance (1e-7)."""
 CONSTRAINT_KINDS = (
     "requires",
     "excludes",
@@ -107,8 +109,13 @@ class PortfolioData:
     @property
     def tol(self) -> float:
         """Absolute tolerance under which two values tie."""
-        scale = np.abs(self.values).sum() + sum(abs(s) for _, s in self.synergies)
-        return TIE_TOL * max(1.0, float(scale))
+        scale = max(np.abs(self.values).max(initial=0.0), *(abs(s) for _, s in self.synergies), 1.0)
+        return TIE_TOL * float(scale)
+
+    @property
+    def cost_tol(self) -> float:
+        """Absolute tolerance under which two costs tie."""
+        return TIE_TOL * max(1.0, float(np.abs(self.costs).max(initial=0.0)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,7 +296,7 @@ def _constraints(data: PortfolioData, x: list, z: dict) -> list[tuple[str, str, 
     if data.min_recommendations is not None:
         expr = _pulp.lp_sum(z.values())
         out.append(("min_recommendations", "min_recommendations", expr >= data.min_recommendations))
-    cost = _pulp.lp_sum(float(c) * xi for c, xi in zip(data.costs, x) if c != 0)
+    cost = _pulp.lp_sum(float(c) * xi for c, xi in zip(data.costs, x))
     out.append(("budget_total", "budget_total", cost <= data.budget))
     return out
 
@@ -319,8 +326,6 @@ def _build(
         kinds.append((kind, name))
         if name not in omit:
             prob += con, name
-    floor = -(np.abs(data.values).sum() + sum(abs(s) for _, s in data.synergies) + 1.0)
-    prob += value >= float(floor), "value_floor"  # inactive; used to break ties
     return prob, x, kinds, value, cost
 
 
@@ -331,7 +336,7 @@ def build_portfolio_model(data: PortfolioData, omit: Iterable[str] = ()) -> pulp
     --------
     >>> d = PortfolioData(("a", "b"), np.array([0.5, 0.4]), np.array([2.0, 1.0]), 2.0)
     >>> [c.name for c in build_portfolio_model(d).constraints()]
-    ['budget_total', 'value_floor']
+    ['budget_total']
     """
     return _build(data, frozenset(omit))[0]
 
@@ -339,27 +344,52 @@ def build_portfolio_model(data: PortfolioData, omit: Iterable[str] = ()) -> pulp
 class PortfolioModel:
     """A portfolio MILP built once and re-solved at several budgets.
 
-    Only right-hand sides, the objective and variable bounds change between
-    solves (the model is not rebuilt).
+    Between solves only right-hand sides, the objective, variable bounds and
+    the coefficients of one no-good cut change (the model is not rebuilt).
+    Two devices are added to the MILP of :func:`build_portfolio_model`:
+    ``value_floor`` (value >= rhs, inactive unless asked) and ``tie_cut``
+    (a no-good cut excluding one portfolio, inactive unless asked).
+
+    Ties (see the module doc) cost one extra MILP in the usual case: the best
+    portfolio other than the optimum (``tie_cut`` excluding it) is worth less
+    than ``V* - tol``, so the optimum is the only tie. (A ``value_floor`` in
+    that MILP instead makes CBC ten times slower.) Otherwise cheaper ties
+    are searched with the budget lowered below the incumbent's cost, then ids
+    are fixed one by one (smallest first) while a tie remains.
     """
 
     def __init__(self, data: PortfolioData, solver: str | None = None) -> None:
         self.data = data
-        self.solver_name = solver or "cbc"
         self.solver = _pulp.make_solver(solver)
         self.prob, self.x, _, self.value, self.cost = _build(data)
+        off = -(np.abs(data.values).sum() + sum(abs(s) for _, s in data.synergies) + 1.0)
+        self._floor_off = float(off)
+        self.prob += self.value >= self._floor_off, "value_floor"
+        self.prob += _pulp.lp_sum(self.x) >= -1, "tie_cut"
         self._budget = self.prob.get_constraint_by_name("budget_total")
         self._floor = self.prob.get_constraint_by_name("value_floor")
-        self._floor_off = self._floor.constant
-
-    def _set_budget(self, b: float) -> None:
-        self._budget.constant = -float(b)
+        self._cut = self.prob.get_constraint_by_name("tie_cut")
+        self._signs = np.ones(len(self.x))
+        self.cost_tol = data.cost_tol
 
     def _run(self, objective: Any) -> tuple[int, ...] | None:
         self.prob.setObjective(objective)
         if _pulp.status(self.prob, self.solver) != "Optimal":
             return None
         return tuple(i for i, xi in enumerate(self.x) if (xi.value() or 0.0) > 0.5)
+
+    def _exclude(self, rows: tuple[int, ...] | None) -> None:
+        """Make ``tie_cut`` exclude the portfolio ``rows`` (None: inactive)."""
+        signs = np.ones(len(self.x))
+        if rows is not None:
+            signs[list(rows)] = -1.0
+        diff = signs - self._signs
+        if diff.any():
+            self._cut.addInPlace(
+                _pulp.lp_sum(float(d) * self.x[i] for i, d in enumerate(diff) if d)
+            )
+        self._signs = signs
+        self._cut.changeRHS(-1.0 if rows is None else 1.0 - len(rows))
 
     def solve(self, budget: float | None = None) -> tuple[int, ...]:
         """Rows of the optimal portfolio at ``budget`` (ties broken as documented).
@@ -371,59 +401,66 @@ class PortfolioModel:
         """
         d = self.data
         budget = d.budget if budget is None else budget
-        self._set_budget(budget)
+        self._budget.changeRHS(float(budget))
         try:
             best = self._run(self.value)
             if best is None:
                 raise InfeasibleError("no portfolio satisfies the constraints")
-            v_star, tol = d.value_of(best), d.tol
-            self._floor.constant = -(v_star - tol)
-            cheaper = self._run(-self.cost)
-            if cheaper is not None and d.value_of(cheaper) >= v_star - tol:
-                best = cheaper
-            self._set_budget(d.cost_of(best) + tol)
-            return self._break_by_id(best, v_star - tol)
+            floor = d.value_of(best) - d.tol
+            self._exclude(best)
+            other = self._run(self.value)
+            self._exclude(None)
+            if other is None or d.value_of(other) < floor:
+                return best  # the only portfolio within the tie tolerance
+            return self._by_id(self._cheapest(best, floor), floor)
         finally:
-            self._floor.constant = self._floor_off
-            self._set_budget(d.budget)
+            self._exclude(None)
+            self._budget.changeRHS(d.budget)
             self.prob.setObjective(self.value)
 
-    def _break_by_id(self, best: tuple[int, ...], floor: float) -> tuple[int, ...]:
-        """Among ties (value and cost fixed), fund the smallest ids first."""
-        d, chosen = self.data, set(best)
-        distance = _pulp.lp_sum((1 - xi) if i in chosen else xi for i, xi in enumerate(self.x))
-        other = self._run(distance)
-        if other is None or set(other) == chosen:
-            return best
+    def _cheapest(self, best: tuple[int, ...], floor: float) -> tuple[int, ...]:
+        """The cheapest tie: lower the budget below the incumbent's cost while a tie fits."""
+        d = self.data
+        while (c := d.cost_of(best)) > self.cost_tol:
+            self._budget.changeRHS(c - self.cost_tol)
+            alt = self._run(self.value)
+            if alt is None or d.value_of(alt) < floor or d.cost_of(alt) >= c - self.cost_tol / 2:
+                break
+            best = alt
+        self._budget.changeRHS(d.cost_of(best) + self.cost_tol)
+        return best
+
+    def _by_id(self, best: tuple[int, ...], floor: float) -> tuple[int, ...]:
+        """Among the cheapest ties, fund the smallest id, then the next..."""
+        d = self.data
         try:
-            for i in range(len(d.ids)):
-                if i not in chosen:
-                    self.x[i].lowBound = 1
-                    alt = self._run(self.value)
-                    ok = alt is not None and d.value_of(alt) >= floor and i in alt
-                    if ok and d.cost_of(alt) <= d.cost_of(best) + d.tol:
-                        best, chosen = alt, set(alt)
-                    else:
-                        self.x[i].lowBound, self.x[i].upBound = 0, 0
-                        continue
-                self.x[i].lowBound = 1
+            for i, xi in enumerate(self.x):
+                xi.lowBound = 1
+                if i in best:
+                    continue
+                alt = self._run(self.value)
+                if alt is not None and d.value_of(alt) >= floor and i in alt:
+                    best = alt
+                else:
+                    xi.lowBound, xi.upBound = 0, 0
             return best
         finally:
             for xi in self.x:
                 xi.lowBound, xi.upBound = 0, 1
 
     def min_cost_above(self, value: float) -> float | None:
-        """Least cost of a portfolio worth more than ``value`` (no budget limit), or None."""
-        self._set_budget(float(self.data.costs.sum()) + 1.0)
-        self._floor.constant = -(value + self.data.tol)
+        """Least cost of a portfolio worth more than ``value + tol`` (no budget limit), or None."""
+        d = self.data
+        self._budget.changeRHS(float(d.costs.sum()) + 1.0)
+        self._floor.changeRHS(value + d.tol)
         try:
             rows = self._run(-self.cost)
-            if rows is None or self.data.value_of(rows) <= value + self.data.tol / 2:
+            if rows is None or d.value_of(rows) <= value + d.tol / 2:
                 return None
-            return self.data.cost_of(rows)
+            return d.cost_of(rows)
         finally:
-            self._floor.constant = self._floor_off
-            self._set_budget(self.data.budget)
+            self._floor.changeRHS(self._floor_off)
+            self._budget.changeRHS(d.budget)
             self.prob.setObjective(self.value)
 
 

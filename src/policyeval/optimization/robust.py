@@ -34,7 +34,7 @@ def _feasible_masks(data: PortfolioData) -> np.ndarray:
     n = len(data.ids)
     codes = np.arange(2**n - 1, -1, -1, dtype=np.int64)  # most-funded-first
     bits = ((codes[:, None] >> np.arange(n - 1, -1, -1)) & 1).astype(bool)  # id 0 = top bit
-    ok = bits.astype(float) @ data.costs <= data.budget + data.tol
+    ok = bits.astype(float) @ data.costs <= data.budget
     for i, r in data.requires:
         ok &= ~bits[:, i] | bits[:, r]
     for i, e in data.excludes:
@@ -60,6 +60,7 @@ def best_portfolios(
     costs: np.ndarray,
     weights: np.ndarray,
     tol: float,
+    cost_tol: float,
     chunk: int | None = None,
 ) -> np.ndarray:
     """Index of the optimal candidate for each weight sample (ties: cost, then id).
@@ -73,8 +74,8 @@ def best_portfolios(
         ``g_P`` per candidate.
     costs : ndarray, shape (F,)
     weights : ndarray, shape (S, m)
-    tol : float
-        Value tie tolerance.
+    tol, cost_tol : float
+        Value and cost tie tolerances.
     """
     out = np.empty(len(weights), dtype=np.int64)
     chunk = chunk or max(1, int(2e7 // max(1, len(masks))))
@@ -82,7 +83,7 @@ def best_portfolios(
         v = weights[start : start + chunk] @ gains.T  # (s, F)
         tied = v >= v.max(axis=1, keepdims=True) - tol
         c = np.where(tied, costs, np.inf)
-        tied &= c <= c.min(axis=1, keepdims=True) + tol
+        tied &= c <= c.min(axis=1, keepdims=True) + cost_tol
         out[start : start + chunk] = tied.argmax(axis=1)  # first True = smallest-id rule
     return out
 
@@ -144,7 +145,9 @@ def core_index(
     for (members, _), a in zip(data.synergies, syn):
         g += np.outer(masks[:, list(members)].all(axis=1), a)
     costs = masks.astype(float) @ data.costs
-    best = best_portfolios(masks, g, costs, np.asarray(weights, dtype=float), data.tol)
+    best = best_portfolios(
+        masks, g, costs, np.asarray(weights, dtype=float), data.tol, data.cost_tol
+    )
     share = masks[best].mean(axis=0)
     return {
         "samples": len(weights),
