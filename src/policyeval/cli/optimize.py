@@ -142,7 +142,7 @@ def optimize(
         if i in result.selected or robust:
             mark = "" if i in result.selected else " (not funded)"
             extra = (
-                [f"{fmt_num(result.robust['core_index'][i])} {result.robust['class'][i]}"]
+                [f"{_share(result.robust['core_index'][i])} {result.robust['class'][i]}"]
                 if robust
                 else []
             )
@@ -261,3 +261,12 @@ def allocate(
     saturated = len(result.binding) - len(shown)
     if saturated:
         out.print(f"{saturated} response segments are full (see --format json)")
+
+
+def _share(x: float) -> str:
+    """A share as a percentage that never rounds a borderline share to 0% or 100%."""
+    if 0 < x < 0.001:
+        return "<0.1%"
+    if 0.999 < x < 1:
+        return ">99.9%"
+    return f"{100 * x:.1f}%"
