@@ -56,6 +56,20 @@ def test_chunked_and_unchunked_runs_agree_exactly(method: str) -> None:
             assert np.array_equal(getattr(runs[0], f), getattr(other, f), equal_nan=True), f
 
 
+def test_chunked_runs_agree_exactly_with_ties() -> None:
+    """c and d are identical, so they tie in every sample: their shares of tied ranks are
+    float sums, added block by block; e has an uncertain score."""
+    x = np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5], [0.5, 0.5], [0.5, 0.5]])
+    low, high = x.copy(), x.copy()
+    low[4], high[4] = [0.5, 0.5], [0.5, 0.9]
+    p = make_problem(list("abcde"), ["x", "y"], x, [True, True], low, high, [(0, 1)] * 2)
+    runs = [smaa(p, samples=7000, seed=2, chunk=c) for c in (None, 2048, 4096)]
+    for other in runs[1:]:
+        for f in ("acceptability", "central_weights", "confidence", "pairwise"):
+            assert np.array_equal(getattr(runs[0], f), getattr(other, f), equal_nan=True), f
+    assert np.allclose(runs[0].acceptability.sum(axis=0), 1.0)
+
+
 def test_progress_reports_samples_done_per_chunk() -> None:
     seen: list[int] = []
     smaa(hand_problem(), samples=5000, chunk=2048, progress=seen.append)
@@ -68,7 +82,7 @@ def test_progress_reports_samples_done_per_chunk() -> None:
     n=st.integers(2, 7),
     m=st.integers(1, 4),
     uncertain=st.booleans(),
-    method=st.sampled_from(["wsm", "wpm", "topsis", "vikor", "promethee"]),
+    method=st.sampled_from(["wsm", "wpm", "topsis", "vikor", "promethee", "electre"]),
 )
 def test_acceptability_rows_and_columns_sum_to_one(
     seed: int, n: int, m: int, uncertain: bool, method: str
@@ -124,6 +138,8 @@ def test_confidence_with_uncertain_scores_matches_direct_simulation() -> None:
     assert 0 < r.confidence[0] < 1
 
 
-def test_bad_samples_raise() -> None:
+def test_bad_samples_or_seed_raise() -> None:
     with pytest.raises(WorkspaceError, match="'samples' parameter must be a positive integer"):
         smaa(hand_problem(), samples=0)
+    with pytest.raises(WorkspaceError, match="'seed' parameter must be a non-negative integer"):
+        smaa(hand_problem(), samples=10, seed=-1)

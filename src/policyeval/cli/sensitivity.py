@@ -204,7 +204,7 @@ def _print(report: Any, title: str) -> None:
         rev.add_row(
             m,
             f"{len(bad)} of {len(removed)} change it"
-            + (f" ({', '.join(bad[:3])}…)" if bad else ""),
+            + (f" ({', '.join(bad[:3])}{', …' if len(bad) > 3 else ''})" if bad else ""),
             "changes it" if added.reversed else "no change",
         )
     out.print(rev)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -107,6 +107,13 @@ class SensitivityReport:
         }
 
 
+def _titles(ws: Workspace, packages: bool) -> dict[str, str]:
+    titles = {o.id: o.title for o in ws.options}
+    if packages:
+        titles.update({p.id: p.title for p in ws.packages})
+    return titles
+
+
 def _bounds(ws: Workspace, pid: str) -> np.ndarray:
     declared = ws.profiles[pid].bounds
     if not declared:
@@ -116,7 +123,11 @@ def _bounds(ws: Workspace, pid: str) -> np.ndarray:
 
 
 def summarize(
-    smaa_result: SmaaResult, stability: Stability, whatif: Sequence[WhatItTakes], profile: str
+    smaa_result: SmaaResult,
+    stability: Stability,
+    whatif: Sequence[WhatItTakes],
+    profile: str,
+    titles: Mapping[str, str] | None = None,
 ) -> str:
     """One paragraph: who is robustly first, how sure, and what would overturn it.
 
@@ -129,30 +140,42 @@ def summarize(
     >>> print(summarize(smaa(p, samples=4096), stability_intervals(p, w), what_it_takes(p, w), "p"))
     ... # doctest: +NORMALIZE_WHITESPACE
     'a' is robustly first: it ranks first in 71% of 4,096 SMAA samples (weights uniform on
-    the simplex, method wsm). With profile 'p' weights 'a' is on top; it stays on top while
-    the weight of x stays within [0.286, 1.000] (now 0.500). The smallest change of weights
-    that would overturn it moves 0.43 of the total weight (L1) to put 'b' on top:
-    x 0.500 -> 0.286, y 0.500 -> 0.714.
+    the simplex, method wsm), ahead of 'b' (29%). With profile 'p' weights (wsm) 'a' is on
+    top too; it stays on top while the weight of x stays within [0.286, 1.000] (now 0.500).
+    The smallest change of weights that would overturn it moves 0.43 of the total weight
+    (L1) to put 'b' on top: x 0.500 -> 0.286, y 0.500 -> 0.714.
     """
     s = smaa_result
+    titles = titles or {}
+
+    def name(option: str) -> str:
+        return f"'{option}' ({titles[option]})" if option in titles else f"'{option}'"
+
     b1 = s.acceptability[:, 0]
-    i = int(np.argmax(b1))
+    first, second = (int(i) for i in np.argsort(-b1, kind="stable")[:2])
     sampler = {
         "uniform": "weights uniform on the simplex",
         "bounds": "weights uniform within the profile's bounds",
         "spread": "weights spread around the profile's",
     }[s.sampler]
-    where = f"in {b1[i]:.0%} of {s.samples:,} SMAA samples ({sampler}, method {s.method})"
-    if b1[i] >= 0.5:
-        text = f"'{s.options[i]}' is robustly first: it ranks first {where}."
+    where = (
+        f"it ranks first in {b1[first]:.0%} of {s.samples:,} SMAA samples ({sampler}, method "
+        f"{s.method}), ahead of '{s.options[second]}' ({b1[second]:.0%})"
+    )
+    if b1[first] >= 0.5:
+        text = f"{name(s.options[first])} is robustly first: {where}."
     else:
-        text = f"No option is robustly first: '{s.options[i]}' ranks first most often, {where}."
+        text = (
+            f"{name(s.options[first])} is the most robust first choice, though for less than "
+            f"half of the weights: {where}."
+        )
     top = stability.top
     width = {c: hi - lo for c, (lo, hi) in stability.top_intervals.items()}
     tight = min(width, key=lambda c: (width[c], c))
     lo, hi = stability.top_intervals[tight]
+    on_top = f"'{top}' is on top too" if top == s.options[first] else f"{name(top)} is on top"
     text += (
-        f" With profile '{profile}' weights '{top}' is on top; it stays on top while the weight"
+        f" With profile '{profile}' weights (wsm) {on_top}; it stays on top while the weight"
         f" of {tight} stays within [{lo:.3f}, {hi:.3f}] (now {stability.weights[tight]:.3f})."
     )
     possible = [w for w in whatif if w.distance is not None]
@@ -178,7 +201,7 @@ def run_sensitivity(
     seed: int = 0,
     spread: float | None = None,
     packages: bool = False,
-    progress: Callable[[int], Any] | None = None,
+    progress: Callable[[int], Any] | bool | None = None,
     chunk: int | None = None,
     bounds: bool = False,
     profiles: Sequence[str] | None = None,
@@ -204,7 +227,8 @@ def run_sensitivity(
     packages : bool
         Analyse the packages instead of the options.
     progress : callable, optional
-        Called with the number of SMAA samples done after each chunk.
+        Called with the number of SMAA samples done after each chunk (False or
+        None: silent).
     chunk : int, optional
         SMAA samples per batched evaluation.
     bounds : bool
@@ -232,14 +256,17 @@ def run_sensitivity(
     if packages and not ws.packages:
         msg = "this workspace has no packages; add options/packages.yaml"
         raise WorkspaceError([Issue("bad-argument", msg, "", "--packages")])
+    if bounds and spread is not None:
+        msg = "choose either --spread or --bounds, not both"
+        raise WorkspaceError([Issue("bad-argument", msg, "", "--spread")])
+    compared = list(profiles) if profiles is not None else list(ws.profiles)
+    for p in compared:
+        ws.profile_id(p)  # raises for an unknown name
     wr = compute_weights(ws, profile)
     problem = build_problem(ws, packages=packages)
     if len(problem.options) < 2:
         msg = "sensitivity needs at least two options to compare"
         raise WorkspaceError([Issue("too-few-options", msg, "options", "")])
-    if bounds and spread is not None:
-        msg = "choose either --spread or --bounds, not both"
-        raise WorkspaceError([Issue("bad-argument", msg, "", "--spread")])
     w = wr.vector(problem.criteria)
     result = smaa(
         problem,
@@ -254,9 +281,6 @@ def run_sensitivity(
     )
     stab = stability_intervals(problem, w)
     whatif = tuple(what_it_takes(problem, w))
-    compared = list(profiles) if profiles is not None else list(ws.profiles)
-    for p in compared:
-        ws.profile_id(p)  # raises for an unknown name
     others = {p: compute_weights(ws, p).vector(problem.criteria) for p in compared}
     crowd = stakeholder_analysis(problem, others, method, top_k)
     warnings = [*wr.warnings, *crowd.warnings]
@@ -275,6 +299,6 @@ def run_sensitivity(
         tornado=tornado(problem, w, tornado_spread),
         rank_reversal=rank_reversal(problem, w),
         stakeholders=crowd,
-        summary=summarize(result, stab, whatif, wr.profile),
+        summary=summarize(result, stab, whatif, wr.profile, _titles(ws, packages)),
         warnings=tuple(dict.fromkeys(warnings)),
     )

@@ -22,8 +22,9 @@ from typing import Any
 
 import numpy as np
 
-from policyeval.model.problem import Problem, make_problem
+from policyeval.model.problem import Problem
 from policyeval.ranking.ranks import competition_rank
+from policyeval.sensitivity._problem import variant
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,25 +77,6 @@ def _changed(names: Sequence[str], before: np.ndarray, after: np.ndarray) -> tup
     )
 
 
-def _with_copy(problem: Problem, row: int, new_id: str) -> Problem:
-    rows = [*range(len(problem.options)), row]
-    return make_problem(
-        options=[*problem.options, new_id],
-        criteria=problem.criteria,
-        scores=problem.scores[rows],
-        maximize=problem.maximize,
-        low=problem.low[rows],
-        high=problem.high[rows],
-        declared=[
-            (float(lo), float(hi)) if d else None
-            for lo, hi, d in zip(problem.scale_lo, problem.scale_hi, problem.declared_scale)
-        ],
-        preferences=problem.preferences,
-        baseline=problem.baseline,
-        costs=None if problem.costs is None else problem.costs[rows],
-    )
-
-
 def rank_reversal(
     problem: Problem, weights: np.ndarray, methods: Sequence[str] | None = None
 ) -> dict[str, tuple[ReversalCheck, ...]]:
@@ -124,6 +106,7 @@ def rank_reversal(
 
     Examples
     --------
+    >>> from policyeval.model.problem import make_problem
     >>> p = make_problem(["a", "b", "c"], ["x", "y"],
     ...                  np.array([[10.0, 0.0], [6.0, 10.0], [0.0, 6.0]]), [True, True])
     >>> checks = rank_reversal(p, np.array([0.5, 0.5]), ["wsm"])["wsm"]
@@ -147,7 +130,8 @@ def rank_reversal(
             checks.append(ReversalCheck("remove", names[k], _changed(kept, full[keep], after)))
         worst = max(range(n), key=lambda i: (full[i], i))
         copy_id = f"{names[worst]}_copy"
-        after = _ranks(_with_copy(problem, worst, copy_id), method, w)[:n]
+        with_copy = variant(problem, [*range(n), worst], [*names, copy_id])
+        after = _ranks(with_copy, method, w)[:n]
         checks.append(ReversalCheck("add_worst_copy", copy_id, _changed(names, full, after)))
         out[method] = tuple(checks)
     return out

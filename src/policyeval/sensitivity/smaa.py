@@ -2,9 +2,11 @@
 
 Samples are evaluated chunk by chunk with one batched call of
 :func:`policyeval.ranking.score_batch` per chunk; ranks come from one argsort
-per sample row, and every statistic is accumulated block by block (blocks of
-:data:`~policyeval.sensitivity.sampling.BLOCK` samples, see ``sampling``), so
-that the numbers depend on the seed only, not on the chunk size.
+per sample row. Samples are drawn in fixed blocks (see ``sampling``); integer
+counts (ranks, pairwise wins) do not depend on how samples are grouped, and
+float sums (central weights, shares of tied ranks) are added block by block,
+so the numbers depend on the seed only, not on the chunk size. Pairwise
+winning indices come from one comparison of integer ranks per pair of options.
 
 Ties (utilities equal within the tie tolerance of
 :func:`policyeval.ranking.competition_rank`) share their ranks: ``t`` options
@@ -21,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from policyeval.errors import Issue, WorkspaceError
 from policyeval.model.problem import Problem
 from policyeval.ranking.ranks import TIE_TOL
 from policyeval.sensitivity.sampling import (
@@ -84,10 +87,11 @@ def _tie_groups(su: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
 
     ``su`` holds each row's utilities sorted in decreasing order.
     """
-    gap = su[:, :-1] - su[:, 1:]
-    if gap.size == 0 or gap.min() > TIE_TOL * max(1.0, float(np.abs(su).max())):
-        return None  # quick exit: no gap is within the largest tolerance
     a, b = su[:, :-1], su[:, 1:]
+    biggest = max(1.0, float(np.abs(su[:, 0]).max()), float(np.abs(su[:, -1]).max()))
+    if a.size == 0 or np.subtract(a, b).min() > TIE_TOL * biggest:
+        return None  # quick exit: no gap is within the largest tolerance
+    gap = a - b
     tied = gap <= TIE_TOL * np.maximum(1.0, np.maximum(np.abs(a), np.abs(b)))
     if not tied.any():
         return None
@@ -100,54 +104,91 @@ def _tie_groups(su: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
 
 
 class _Accumulator:
-    """Counts of one SMAA run, added block by block in a fixed order."""
+    """Counts of one SMAA run.
+
+    Integer counts (ranks without ties, pairwise wins) do not depend on the
+    order of addition; float sums (shares of tied ranks, central weights) are
+    added block by block in a fixed order, so that any chunk size gives the
+    same bits.
+    """
 
     def __init__(self, n: int, m: int) -> None:
         self.n = n
-        self.rank_counts = np.zeros(n * n)
+        self.rank_dtype = np.int8 if n <= 127 else np.int16 if n <= 32767 else np.int32
+        self.rank_counts = np.zeros(n * n, dtype=np.int64)
+        self.rank_shares = np.zeros(n * n)  # tied ranks, 1/t each
         self.first_weight = np.zeros((n, m))
-        self.first_count = np.zeros(n)
         self.beats = np.zeros((n, n), dtype=np.int64)
 
+    @property
+    def acceptability_counts(self) -> np.ndarray:
+        """``(n, n)`` samples (fractions for ties) with option i at rank r + 1."""
+        return (self.rank_counts + self.rank_shares).reshape(self.n, self.n)
+
     def add(self, u: np.ndarray, w: np.ndarray) -> None:
-        """Add one block: utilities ``(B, n)`` and weights ``(B, m)``."""
-        n = self.n
-        rows = len(u)
+        """Add one chunk: utilities ``(C, n)`` and weights ``(C, m)``, whole blocks first."""
+        n, rows = self.n, len(u)
         order = np.argsort(-u, axis=1)
-        groups = _tie_groups(np.take_along_axis(u, order, axis=1))
+        flat = order + (n * np.arange(rows))[:, None]  # (s, position) -> index in u.ravel()
+        groups = _tie_groups(np.take(u, flat))
         slots = np.broadcast_to(np.arange(n), order.shape)
-        if groups is None:
-            start = slots
-            self.rank_counts += np.bincount((order * n + slots).ravel(), minlength=n * n)
-            first, share = order[:, 0], np.ones(rows)
+        start = slots if groups is None else groups[0]
+        # rank_t[i, s]: 0-based competition rank of option i in sample s (inverse of order)
+        rank = np.empty(rows * n, dtype=self.rank_dtype)
+        rank[flat.ravel()] = start.astype(self.rank_dtype).ravel()
+        rank_t = np.ascontiguousarray(rank.reshape(rows, n).T)
+        if groups is None:  # integer counts: any grouping gives the same numbers
+            cells = rank_t + (n * np.arange(n))[:, None]
+            self.rank_counts += np.bincount(cells.ravel(), minlength=n * n)
         else:
-            start, end = groups
-            size = end - start + 1
-            for off in range(int(size.max())):
-                ok = off < size
-                idx = order[ok] * n + (start + off)[ok]
-                self.rank_counts += np.bincount(idx, weights=1.0 / size[ok], minlength=n * n)
-            at_top = start == 0
-            first, share = order[at_top], 1.0 / size[at_top]
-            w = np.repeat(w, at_top.sum(axis=1), axis=0)
-        self.first_count += np.bincount(first, weights=share, minlength=n)
-        for j in range(w.shape[1]):
-            self.first_weight[:, j] += np.bincount(first, weights=share * w[:, j], minlength=n)
-        # rank[s, i]: 0-based competition rank of option i (inverse permutation of order)
-        rank = np.empty(rows * n, dtype=np.int16)
-        rank[(order + n * np.arange(rows)[:, None]).ravel()] = start.ravel()
-        rank = rank.reshape(rows, n)
-        for lo in range(0, rows, 255):  # uint8 sums of at most 255 rows cannot overflow
-            r = rank[lo : lo + 255]
-            beats = r[:, :, None] < r[:, None, :]
-            self.beats += np.add.reduce(beats.view(np.uint8), axis=0, dtype=np.uint8)
+            size = groups[1] - groups[0] + 1
+        for lo in range(0, rows, BLOCK):
+            b = slice(lo, lo + BLOCK)
+            first, wb = order[b, 0], w[b]
+            if groups is not None and size[b].max() > 1:
+                first, wb = self._add_tied(order[b], start[b], size[b], w[b])
+            elif groups is not None:
+                cells = order[b] * n + slots[b]
+                self.rank_counts += np.bincount(cells.ravel(), minlength=n * n)
+            for j in range(wb.shape[1]):
+                self.first_weight[:, j] += np.bincount(first, weights=wb[:, j], minlength=n)
+        self._add_pairwise(rank_t, ties=groups is not None)
+
+    def _add_tied(
+        self, order: np.ndarray, start: np.ndarray, size: np.ndarray, w: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Shares of tied ranks; returns who is (tied) first and their weights times share."""
+        n = self.n
+        for off in range(int(size.max())):
+            ok = off < size
+            idx = order[ok] * n + (start + off)[ok]
+            self.rank_shares += np.bincount(idx, weights=1.0 / size[ok], minlength=n * n)
+        at_top = start == 0
+        share = 1.0 / size[at_top]
+        return order[at_top], np.repeat(w, at_top.sum(axis=1), axis=0) * share[:, None]
+
+    def _add_pairwise(self, rank_t: np.ndarray, ties: bool) -> None:
+        """Count wins of i over k from ranks ``(n, C)``: one comparison per pair i < k."""
+        n, rows = rank_t.shape
+        acc = np.uint16 if rows < 1 << 16 else np.int64
+        for i in range(n - 1):
+            wins = rank_t[i] < rank_t[i + 1 :]
+            count = np.add.reduce(wins.view(np.uint8), axis=1, dtype=acc).astype(np.int64)
+            self.beats[i, i + 1 :] += count
+            if ties:
+                loses = rank_t[i] > rank_t[i + 1 :]
+                self.beats[i + 1 :, i] += np.add.reduce(loses.view(np.uint8), axis=1, dtype=acc)
+            else:
+                self.beats[i + 1 :, i] += rows - count
 
 
-def _first_share(u: np.ndarray, i: int) -> float:
-    """Sum over rows of ``1/t`` where option ``i`` is among ``t`` options tied first."""
-    best = u.max(axis=1, keepdims=True)
+def _first_shares(u: np.ndarray, who: np.ndarray) -> np.ndarray:
+    """Per leading row k: sum over samples of ``1/t`` where option ``who[k]`` is among
+    the ``t`` options tied first. ``u`` has shape ``(k, samples, n)``."""
+    best = u.max(axis=-1, keepdims=True)
     top = best - u <= TIE_TOL * np.maximum(1.0, np.maximum(np.abs(best), np.abs(u)))
-    return float(np.sum(top[:, i] / top.sum(axis=1)))
+    mine = np.take_along_axis(top, who[:, None, None], axis=-1)[..., 0]
+    return (mine / top.sum(axis=-1)).sum(axis=-1)
 
 
 def _chunk_blocks(chunk: int | None, n: int, m: int) -> int:
@@ -165,7 +206,7 @@ def smaa(
     spread: float | None = None,
     bounds: Sequence[tuple[float, float]] | np.ndarray | None = None,
     chunk: int | None = None,
-    progress: Callable[[int], Any] | None = None,
+    progress: Callable[[int], Any] | bool | None = None,
     **params: float,
 ) -> SmaaResult:
     """Stochastic multicriteria acceptability analysis (SMAA-2).
@@ -218,10 +259,11 @@ def smaa(
     from policyeval.ranking import score_batch
 
     if samples < 1:
-        from policyeval.errors import Issue, WorkspaceError
-
         msg = f"The 'samples' parameter must be a positive integer. Got {samples} instead."
         raise WorkspaceError([Issue("bad-argument", msg, "", "--samples")])
+    if seed < 0:
+        msg = f"The 'seed' parameter must be a non-negative integer. Got {seed} instead."
+        raise WorkspaceError([Issue("bad-argument", msg, "", "--seed")])
     n, m = problem.shape
     c, s, b = check_sampler(m, center, spread, bounds, problem.criteria)
     sampler = "spread" if s is not None else "bounds" if b is not None else "uniform"
@@ -238,13 +280,13 @@ def smaa(
         w = np.concatenate(ws)
         x = None if xs[0] is None else np.concatenate(xs)
         u = score_batch(method, problem, w, x, **params)
-        for lo in range(0, len(w), BLOCK):
-            acc.add(u[lo : lo + BLOCK], w[lo : lo + BLOCK])
+        acc.add(u, w)
         done += len(w)
-        if progress is not None:
+        if callable(progress):
             progress(done)
+    counts = acc.acceptability_counts
     with np.errstate(invalid="ignore", divide="ignore"):
-        central = acc.first_weight / acc.first_count[:, None]
+        central = acc.first_weight / counts[:, :1]
     confidence = _confidence(problem, method, central, samples, seed, params)
     return SmaaResult(
         options=problem.options,
@@ -253,7 +295,7 @@ def smaa(
         samples=samples,
         seed=seed,
         sampler=sampler,
-        acceptability=acc.rank_counts.reshape(n, n) / samples,
+        acceptability=counts / samples,
         central_weights=central,
         confidence=confidence,
         pairwise=acc.beats / samples,
@@ -271,18 +313,20 @@ def _confidence(
     """Confidence factors: share of score samples won at each option's central weights."""
     from policyeval.ranking import score_batch
 
-    n = len(central)
-    has = ~np.isnan(central).any(axis=1)
+    n, m = central.shape
+    who = np.flatnonzero(~np.isnan(central).any(axis=1))
     out = np.full(n, np.nan)
     if not (problem.high > problem.low).any():
-        u = score_batch(method, problem, np.where(has[:, None], central, 1.0), **params)
-        for i in np.flatnonzero(has):
-            out[i] = _first_share(u[i : i + 1], i)
+        u = score_batch(method, problem, central[who, None, :], **params)  # (k, 1, n)
+        out[who] = _first_shares(u, who)
         return out
-    wins = np.zeros(n)
+    group = max(1, _TARGET_CELLS // (BLOCK * n * m))  # options evaluated together
+    wins = np.zeros(len(who))
     for size, rng in block_rngs(seed, samples, CONFIDENCE_STREAM):
         x = score_block(rng, size, problem.scores, problem.low, problem.high)
-        for i in np.flatnonzero(has):
-            wins[i] += _first_share(score_batch(method, problem, central[i], x, **params), i)
-    out[has] = wins[has] / samples
+        for lo in range(0, len(who), group):
+            k = who[lo : lo + group]
+            u = score_batch(method, problem, central[k, None, :], x, **params)  # (k, size, n)
+            wins[lo : lo + group] += _first_shares(u, k)
+    out[who] = wins / samples
     return out

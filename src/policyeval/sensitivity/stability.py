@@ -9,9 +9,10 @@ equally when ``w_j = 1``). Every option's wsm score is then affine in ``t``,
 so two options swap order at most once, where their lines cross. The interval
 of ``t`` in [0, 1] in which the top option stays on top (no option strictly
 better) is the intersection of the half-lines ``s_top(t) >= s_i(t)``; the
-interval in which the whole ranking stays the same also requires every pair
-ranked apart to stay in order and every tied pair to stay tied. Both intervals
-contain the current weight and are closed: at an end two options tie.
+interval in which the whole ranking stays the same requires every pair ranked
+apart to stay in order (options tied at the current weights may split: a tie
+would otherwise pin the interval to a single point). Both intervals contain
+the current weight and are closed: at an end two options tie.
 """
 
 from __future__ import annotations
@@ -46,14 +47,10 @@ class Stability:
     ranking_intervals: dict[str, tuple[float, float]]
 
 
-def _interval(
-    alpha: np.ndarray, beta: np.ndarray, t0: float, tied: np.ndarray
-) -> tuple[float, float]:
-    """Range of t in [0, 1] around t0 where ``alpha + beta t >= 0`` (== 0 where ``tied``)."""
+def _interval(alpha: np.ndarray, beta: np.ndarray, t0: float) -> tuple[float, float]:
+    """Range of t in [0, 1] around t0 where every ``alpha + beta t >= 0``."""
     lo, hi = 0.0, 1.0
     moving = np.abs(beta) > TIE_TOL
-    if np.any(tied & moving):
-        return t0, t0
     with np.errstate(divide="ignore", invalid="ignore"):
         cross = -alpha / beta
     up, down = moving & (beta > 0), moving & (beta < 0)
@@ -100,10 +97,11 @@ def stability_intervals(problem: Problem, weights: np.ndarray) -> Stability:
     ranks = competition_rank(v @ w)
     top = int(np.flatnonzero(ranks == 1)[0])
     ii, kk = np.triu_indices(n, 1)
+    apart = ranks[ii] != ranks[kk]
+    ii, kk = ii[apart], kk[apart]
     swap = ranks[ii] > ranks[kk]
-    above = np.where(swap, kk, ii)  # the better of each pair first
+    above = np.where(swap, kk, ii)  # the better of each pair ranked apart
     below = np.where(swap, ii, kk)
-    tied_pair = ranks[ii] == ranks[kk]
     others_of_top = np.arange(n) != top
     top_iv, rank_iv = {}, {}
     for j, cid in enumerate(problem.criteria):
@@ -116,10 +114,8 @@ def stability_intervals(problem: Problem, weights: np.ndarray) -> Stability:
         slope = v[:, j] - r
         t0 = float(w[j])
         alpha, beta = r[top] - r, slope[top] - slope
-        top_iv[cid] = _interval(
-            alpha[others_of_top], beta[others_of_top], t0, np.zeros(n - 1, dtype=bool)
-        )
-        rank_iv[cid] = _interval(r[above] - r[below], slope[above] - slope[below], t0, tied_pair)
+        top_iv[cid] = _interval(alpha[others_of_top], beta[others_of_top], t0)
+        rank_iv[cid] = _interval(r[above] - r[below], slope[above] - slope[below], t0)
     return Stability(
         top=problem.options[top],
         weights=dict(zip(problem.criteria, w.tolist())),

@@ -25,8 +25,9 @@ from typing import Any
 
 import numpy as np
 
-from policyeval.model.problem import Problem, make_problem
+from policyeval.model.problem import Problem
 from policyeval.ranking.ranks import competition_rank
+from policyeval.sensitivity._problem import variant
 
 GAP_TOL = 1e-9
 
@@ -106,21 +107,7 @@ def weight_change(v: np.ndarray, w0: np.ndarray, r: int) -> tuple[float, np.ndar
 def _with_score(problem: Problem, i: int, j: int, x: float) -> Problem:
     scores = problem.scores.copy()
     scores[i, j] = x
-    return make_problem(
-        options=problem.options,
-        criteria=problem.criteria,
-        scores=scores,
-        maximize=problem.maximize,
-        low=np.minimum(problem.low, scores),
-        high=np.maximum(problem.high, scores),
-        declared=[
-            (float(lo), float(hi)) if d else None
-            for lo, hi, d in zip(problem.scale_lo, problem.scale_hi, problem.declared_scale)
-        ],
-        preferences=problem.preferences,
-        baseline=problem.baseline,
-        costs=problem.costs,
-    )
+    return variant(problem, scores=scores)
 
 
 def _gap(problem: Problem, w: np.ndarray, r: int) -> float:
@@ -133,6 +120,7 @@ def score_change(problem: Problem, w: np.ndarray, r: int, j: int) -> float | Non
 
     Examples
     --------
+    >>> from policyeval.model.problem import make_problem
     >>> p = make_problem(["a", "b"], ["x", "y"], np.array([[10.0, 0.0], [0.0, 10.0]]),
     ...                  [True, True], declared=[(0, 10), (0, 10)])
     >>> round(score_change(p, np.array([0.7, 0.3]), 1, 0), 6)  # 0.7 * v + 0.3 = 0.7
@@ -182,6 +170,7 @@ def what_it_takes(problem: Problem, weights: np.ndarray) -> list[WhatItTakes]:
 
     Examples
     --------
+    >>> from policyeval.model.problem import make_problem
     >>> p = make_problem(["a", "b", "c"], ["x", "y"],
     ...                  np.array([[10.0, 0.0], [0.0, 10.0], [0.0, 0.0]]), [True, True])
     >>> [(r.option, r.distance is not None) for r in what_it_takes(p, np.array([0.7, 0.3]))]
