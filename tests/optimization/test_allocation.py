@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from policyeval.cli.app import app
 from policyeval.errors import WorkspaceError
 from policyeval.io import load_workspace
-from policyeval.optimization import _pulp
+from policyeval import lp
 from policyeval.optimization.allocation import (
     _model,
     allocate,
@@ -123,8 +123,8 @@ def test_strong_duality(tmp_path: Path, budget: float) -> None:
     """Primal optimum = sum of shadow price x right-hand side (all variables >= 0)."""
     ws, w = _ws(tmp_path)
     prob = _lp(ws, w, budget)
-    _pulp.solve(prob, _pulp.make_solver(lp=True))
-    duals = _pulp.dual_values(prob)
+    lp.solve(prob, lp.make_solver(lp=True))
+    duals = lp.dual_values(prob)
     dual_obj = sum(duals[c.name] * -c.constant for c in prob.constraints())
     assert prob.objective.value() == pytest.approx(dual_obj, rel=1e-6)
     assert all(duals[c.name] >= -1e-9 for c in prob.constraints() if c.sense == -1)  # <= rows

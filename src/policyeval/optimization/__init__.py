@@ -1,6 +1,6 @@
 """Funding decisions: portfolio selection, efficient frontier, allocation, robust core.
 
-PuLP is imported only by :mod:`policyeval.optimization._pulp`, inside functions.
+PuLP is imported only by :mod:`policyeval.lp`, inside functions.
 """
 
 from __future__ import annotations

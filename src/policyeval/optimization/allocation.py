@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from policyeval.errors import InfeasibleError, Issue, WorkspaceError
-from policyeval.optimization import _pulp
+from policyeval import lp
 
 if TYPE_CHECKING:
     from policyeval.model import Workspace
@@ -412,7 +412,7 @@ def _model(
     Also returns, per constraint whose right-hand side moves with the budget,
     d(rhs)/d(budget).
     """
-    prob = _pulp.new_problem("allocation")
+    prob = lp.new_problem("allocation")
     per_budget: dict[str, float] = {"budget_total": 1.0}
     s: dict[tuple[str, str, str], Any] = {}
     u: dict[tuple[str, str], Any] = {}
@@ -428,51 +428,49 @@ def _model(
             if not chans:
                 continue
             for c in chans:
-                s[i, t, c] = _pulp.add_var(prob, _pulp.lp_name("amount", i, t, c))
-            seg = [
-                _pulp.add_var(prob, _pulp.lp_name("seg", i, t, str(k))) for k in range(len(segs))
-            ]
+                s[i, t, c] = lp.add_var(prob, lp.lp_name("amount", i, t, c))
+            seg = [lp.add_var(prob, lp.lp_name("seg", i, t, str(k))) for k in range(len(segs))]
             for k, (w, slope) in enumerate(segs):
                 objective.append(float(v * need[t] * slope) * seg[k])
                 if np.isfinite(w):
-                    prob += seg[k] <= float(w), _pulp.lp_name("segment", i, t, str(k))
-            effective = _pulp.lp_sum(float(fit.get(c, 1.0)) * s[i, t, c] for c in chans)
-            prob += _pulp.lp_sum(seg) <= effective, _pulp.lp_name("response", i, t)
+                    prob += seg[k] <= float(w), lp.lp_name("segment", i, t, str(k))
+            effective = lp.lp_sum(float(fit.get(c, 1.0)) * s[i, t, c] for c in chans)
+            prob += lp.lp_sum(seg) <= effective, lp.lp_name("response", i, t)
             setup = st.get("setup_cost")
             if setup:
-                spent = _pulp.lp_sum(s[i, t, c] for c in chans)
+                spent = lp.lp_sum(s[i, t, c] for c in chans)
                 if fixed is None:
-                    u[i, t] = _pulp.add_var(prob, _pulp.lp_name("setup", i, t), binary=True)
-                    prob += spent <= float(budget) * u[i, t], _pulp.lp_name("setup", i, t)
+                    u[i, t] = lp.add_var(prob, lp.lp_name("setup", i, t), binary=True)
+                    prob += spent <= float(budget) * u[i, t], lp.lp_name("setup", i, t)
                 else:
                     u[i, t] = fixed[i, t]
-                    prob += spent <= float(budget * fixed[i, t]), _pulp.lp_name("setup", i, t)
-                    per_budget[_pulp.lp_name("setup", i, t)] = fixed[i, t]
-    prob += _pulp.lp_sum(objective) + 0.0
-    setup_cost = _pulp.lp_sum(
+                    prob += spent <= float(budget * fixed[i, t]), lp.lp_name("setup", i, t)
+                    per_budget[lp.lp_name("setup", i, t)] = fixed[i, t]
+    prob += lp.lp_sum(objective) + 0.0
+    setup_cost = lp.lp_sum(
         float(spec.settings[i]["setup_cost"]) * z for (i, _), z in u.items() if fixed is None
     )
     fixed_cost = sum(
         float(spec.settings[i]["setup_cost"]) * z for (i, _), z in (fixed or {}).items()
     )
-    total = _pulp.lp_sum(s.values())
+    total = lp.lp_sum(s.values())
     prob += total + setup_cost <= float(budget - fixed_cost), "budget_total"
     for i, floor in sorted((floors or {}).items()):
         setups = [(float(spec.settings[i]["setup_cost"]), z) for (j, _), z in u.items() if j == i]
-        spent = _pulp.lp_sum(x for (j, _, _), x in s.items() if j == i)
-        spent += _pulp.lp_sum(c * z for c, z in setups if fixed is None)
+        spent = lp.lp_sum(x for (j, _, _), x in s.items() if j == i)
+        spent += lp.lp_sum(c * z for c, z in setups if fixed is None)
         spent += float(sum(c * z for c, z in setups if fixed is not None))
-        prob += spent >= float(floor), _pulp.lp_name("fund", i)
+        prob += spent >= float(floor), lp.lp_name("fund", i)
     for kind, entries in spec.shares.items():
         pos = {"target": 1, "channel": 2}.get(kind)
         for key, mm in sorted(entries.items()):
             if pos is None:
-                part = _pulp.lp_sum(x for (i, _, _), x in s.items() if recs.get(i) == key)
+                part = lp.lp_sum(x for (i, _, _), x in s.items() if recs.get(i) == key)
             else:
-                part = _pulp.lp_sum(x for k3, x in s.items() if k3[pos] == key)
+                part = lp.lp_sum(x for k3, x in s.items() if k3[pos] == key)
             for bound in ("min", "max"):
                 if bound in mm:
-                    name = _pulp.lp_name("share", kind, key, bound)
+                    name = lp.lp_name("share", kind, key, bound)
                     rhs = float(mm[bound] * budget)
                     prob += (part >= rhs) if bound == "min" else (part <= rhs), name
                     per_budget[name] = mm[bound]
@@ -484,13 +482,13 @@ def _share_conflict(spec: AllocationSpec, build: Any) -> list[str]:
     from dataclasses import replace
 
     bounds = [(k, key, b) for k, e in spec.shares.items() for key, mm in e.items() for b in mm]
-    solver = _pulp.make_solver()
+    solver = lp.make_solver()
 
     def feasible(keep: list[tuple[str, str, str]]) -> bool:
         shares: dict[str, dict[str, dict[str, float]]] = {}
         for k, key, b in keep:
             shares.setdefault(k, {}).setdefault(key, {})[b] = spec.shares[k][key][b]
-        return _pulp.status(build(replace(spec, shares=shares))[0], solver) == "Optimal"
+        return lp.status(build(replace(spec, shares=shares))[0], solver) == "Optimal"
 
     if not feasible([]):
         return []
@@ -500,7 +498,7 @@ def _share_conflict(spec: AllocationSpec, build: Any) -> list[str]:
         if not feasible(trial):
             keep = trial
     return [
-        f"{_pulp.lp_name('share', k, key, b)}: {b} share {spec.shares[k][key][b]:g} of the "
+        f"{lp.lp_name('share', k, key, b)}: {b} share {spec.shares[k][key][b]:g} of the "
         f"budget for {k} {key}"
         for k, key, b in keep
     ]
@@ -555,10 +553,10 @@ def allocate(
 
     prob, s, u, per_budget = build(spec)
     try:
-        _pulp.solve(prob, _pulp.make_solver(solver), "the allocation model")
+        lp.solve(prob, lp.make_solver(solver), "the allocation model")
     except InfeasibleError as err:
         conflict = _share_conflict(spec, build) or [
-            f"{_pulp.lp_name('fund', i)}: {i} receives at least its cost {c:g}"
+            f"{lp.lp_name('fund', i)}: {i} receives at least its cost {c:g}"
             for i, c in floors.items()
         ]
         raise InfeasibleError(
@@ -570,9 +568,9 @@ def allocate(
     if u:
         fixed = {k: float(round(z.value() or 0.0)) for k, z in u.items()}
         prob, s, _, per_budget = build(spec, fixed)
-    _pulp.solve(prob, _pulp.make_solver(solver, lp=True), "the allocation model")
-    duals = _pulp.dual_values(prob)
-    slack = _pulp.slacks(prob)
+    lp.solve(prob, lp.make_solver(solver, lp=True), "the allocation model")
+    duals = lp.dual_values(prob)
+    slack = lp.slacks(prob)
     binding = tuple(
         sorted(
             (n for n in duals if slack[n] <= BIND_TOL and not n.startswith("response")),

@@ -24,7 +24,7 @@ vector in id order is lexicographically largest; equivalently, the smallest
 id on which two tied portfolios differ is funded).
 ``tol = TIE_TOL * max(1, max |V|, max |s|)``, ``cost_tol = TIE_TOL * max(1, max cost)``;
 TIE_TOL (1e-6) is above the solvers' feasibility tolerance and optimality gap
-(1e-7, absolute; ``_pulp.MIP_GAP``).
+(1e-7, absolute; ``lp.MIP_GAP``).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from policyeval.errors import InfeasibleError, Issue, did_you_mean, fail_if
-from policyeval.optimization import _pulp
+from policyeval import lp
 
 if TYPE_CHECKING:
     import pulp
@@ -279,24 +279,22 @@ def _constraints(data: PortfolioData, x: list, z: dict) -> list[tuple[str, str, 
     ids = data.ids
     out: list[tuple[str, str, Any]] = []
     for i, r in data.requires:
-        out.append(("requires", _pulp.lp_name("requires", ids[i], "on", ids[r]), x[i] <= x[r]))
+        out.append(("requires", lp.lp_name("requires", ids[i], "on", ids[r]), x[i] <= x[r]))
     for i, e in data.excludes:
-        out.append(
-            ("excludes", _pulp.lp_name("excludes", ids[i], "with", ids[e]), x[i] + x[e] <= 1)
-        )
+        out.append(("excludes", lp.lp_name("excludes", ids[i], "with", ids[e]), x[i] + x[e] <= 1))
     for kind, counts in (("at_least", data.at_least), ("at_most", data.at_most)):
         for rec, k in sorted(counts.items()):
-            expr = _pulp.lp_sum(x[i] for i, r in enumerate(data.recommendations) if r == rec)
+            expr = lp.lp_sum(x[i] for i, r in enumerate(data.recommendations) if r == rec)
             con = (expr >= k) if kind == "at_least" else (expr <= k)
-            out.append((kind, _pulp.lp_name(kind, rec), con))
+            out.append((kind, lp.lp_name(kind, rec), con))
     for i in data.must_fund:
-        out.append(("must_fund", _pulp.lp_name("must_fund", ids[i]), x[i] >= 1))
+        out.append(("must_fund", lp.lp_name("must_fund", ids[i]), x[i] >= 1))
     for i in data.must_not_fund:
-        out.append(("must_not_fund", _pulp.lp_name("must_not_fund", ids[i]), x[i] <= 0))
+        out.append(("must_not_fund", lp.lp_name("must_not_fund", ids[i]), x[i] <= 0))
     if data.min_recommendations is not None:
-        expr = _pulp.lp_sum(z.values())
+        expr = lp.lp_sum(z.values())
         out.append(("min_recommendations", "min_recommendations", expr >= data.min_recommendations))
-    cost = _pulp.lp_sum(float(c) * xi for c, xi in zip(data.costs, x))
+    cost = lp.lp_sum(float(c) * xi for c, xi in zip(data.costs, x))
     out.append(("budget_total", "budget_total", cost <= data.budget))
     return out
 
@@ -304,23 +302,23 @@ def _constraints(data: PortfolioData, x: list, z: dict) -> list[tuple[str, str, 
 def _build(
     data: PortfolioData, omit: frozenset[str] = frozenset()
 ) -> tuple[pulp.LpProblem, list, list[tuple[str, str]], Any, Any]:
-    prob = _pulp.new_problem("portfolio")
-    x = [_pulp.add_var(prob, _pulp.lp_name("select", i), binary=True) for i in data.ids]
-    y = [_pulp.add_var(prob, f"synergy_{k}", binary=True) for k in range(len(data.synergies))]
+    prob = lp.new_problem("portfolio")
+    x = [lp.add_var(prob, lp.lp_name("select", i), binary=True) for i in data.ids]
+    y = [lp.add_var(prob, f"synergy_{k}", binary=True) for k in range(len(data.synergies))]
     z = {}
     if data.min_recommendations is not None:
-        z = {r: _pulp.add_var(prob, _pulp.lp_name("cover", r), binary=True) for r in data.labels}
-    value = _pulp.lp_sum(float(v) * xi for v, xi in zip(data.values, x))
-    value += _pulp.lp_sum(float(s) * yk for (_, s), yk in zip(data.synergies, y))
-    cost = _pulp.lp_sum(float(c) * xi for c, xi in zip(data.costs, x))
+        z = {r: lp.add_var(prob, lp.lp_name("cover", r), binary=True) for r in data.labels}
+    value = lp.lp_sum(float(v) * xi for v, xi in zip(data.values, x))
+    value += lp.lp_sum(float(s) * yk for (_, s), yk in zip(data.synergies, y))
+    cost = lp.lp_sum(float(c) * xi for c, xi in zip(data.costs, x))
     prob += value
     for k, (members, _) in enumerate(data.synergies):
         for i in members:
             prob += y[k] <= x[i], f"synergy_{k}_needs_{data.ids[i]}"
-        prob += y[k] >= _pulp.lp_sum(x[i] for i in members) - (len(members) - 1), f"synergy_{k}_all"
+        prob += y[k] >= lp.lp_sum(x[i] for i in members) - (len(members) - 1), f"synergy_{k}_all"
     for rec, zr in z.items():
         members = [x[i] for i, r in enumerate(data.recommendations) if r == rec]
-        prob += zr <= _pulp.lp_sum(members), _pulp.lp_name("covers", rec)
+        prob += zr <= lp.lp_sum(members), lp.lp_name("covers", rec)
     kinds = []
     for kind, name, con in _constraints(data, x, z):
         kinds.append((kind, name))
@@ -360,12 +358,12 @@ class PortfolioModel:
 
     def __init__(self, data: PortfolioData, solver: str | None = None) -> None:
         self.data = data
-        self.solver = _pulp.make_solver(solver)
+        self.solver = lp.make_solver(solver)
         self.prob, self.x, _, self.value, self.cost = _build(data)
         off = -(np.abs(data.values).sum() + sum(abs(s) for _, s in data.synergies) + 1.0)
         self._floor_off = float(off)
         self.prob += self.value >= self._floor_off, "value_floor"
-        self.prob += _pulp.lp_sum(self.x) >= -1, "tie_cut"
+        self.prob += lp.lp_sum(self.x) >= -1, "tie_cut"
         self._budget = self.prob.get_constraint_by_name("budget_total")
         self._floor = self.prob.get_constraint_by_name("value_floor")
         self._cut = self.prob.get_constraint_by_name("tie_cut")
@@ -374,7 +372,7 @@ class PortfolioModel:
 
     def _run(self, objective: Any) -> tuple[int, ...] | None:
         self.prob.setObjective(objective)
-        if _pulp.status(self.prob, self.solver) != "Optimal":
+        if lp.status(self.prob, self.solver) != "Optimal":
             return None
         return tuple(i for i, xi in enumerate(self.x) if (xi.value() or 0.0) > 0.5)
 
@@ -385,9 +383,7 @@ class PortfolioModel:
             signs[list(rows)] = -1.0
         diff = signs - self._signs
         if diff.any():
-            self._cut.addInPlace(
-                _pulp.lp_sum(float(d) * self.x[i] for i, d in enumerate(diff) if d)
-            )
+            self._cut.addInPlace(lp.lp_sum(float(d) * self.x[i] for i, d in enumerate(diff) if d))
         self._signs = signs
         self._cut.changeRHS(-1.0 if rows is None else 1.0 - len(rows))
 
@@ -472,12 +468,12 @@ def diagnose(data: PortfolioData, solver: str | None = None) -> list[str]:
     infeasible. What remains is infeasible, and dropping any one of its
     constraints makes it feasible (Chinneck & Dravnieks 1991).
     """
-    solv = _pulp.make_solver(solver)
+    solv = lp.make_solver(solver)
     names = sorted(_build(data)[2], key=lambda kn: CONSTRAINT_KINDS.index(kn[0]))
     omit: set[str] = set()
     for _, name in names:
         trial = frozenset(omit | {name})
-        if _pulp.status(_build(data, trial)[0], solv) != "Optimal":
+        if lp.status(_build(data, trial)[0], solv) != "Optimal":
             omit.add(name)
     return [name for _, name in names if name not in omit]
 
@@ -491,20 +487,20 @@ def describe(data: PortfolioData, name: str) -> str:
         return f"min_recommendations: at least {data.min_recommendations} recommendations covered"
     for kind, counts in (("at_least", data.at_least), ("at_most", data.at_most)):
         for rec, k in counts.items():
-            if name == _pulp.lp_name(kind, rec):
+            if name == lp.lp_name(kind, rec):
                 word = "at least" if kind == "at_least" else "at most"
                 return f"{name}: {word} {k} measure(s) of recommendation ({rec})"
     for i in data.must_fund:
-        if name == _pulp.lp_name("must_fund", ids[i]):
+        if name == lp.lp_name("must_fund", ids[i]):
             return f"{name}: {ids[i]} must be funded (cost {data.costs[i]:g})"
     for i in data.must_not_fund:
-        if name == _pulp.lp_name("must_not_fund", ids[i]):
+        if name == lp.lp_name("must_not_fund", ids[i]):
             return f"{name}: {ids[i]} must not be funded"
     for i, r in data.requires:
-        if name == _pulp.lp_name("requires", ids[i], "on", ids[r]):
+        if name == lp.lp_name("requires", ids[i], "on", ids[r]):
             return f"{name}: {ids[i]} requires {ids[r]}"
     for i, e in data.excludes:
-        if name == _pulp.lp_name("excludes", ids[i], "with", ids[e]):
+        if name == lp.lp_name("excludes", ids[i], "with", ids[e]):
             return f"{name}: {ids[i]} excludes {ids[e]}"
     return name
 
@@ -519,16 +515,16 @@ def binding_constraints(data: PortfolioData, rows: Iterable[int]) -> list[str]:
     out = []
     for i, r in data.requires:
         if i in chosen:
-            out.append(_pulp.lp_name("requires", ids[i], "on", ids[r]))
+            out.append(lp.lp_name("requires", ids[i], "on", ids[r]))
     for i, e in data.excludes:
         if (i in chosen) != (e in chosen):
-            out.append(_pulp.lp_name("excludes", ids[i], "with", ids[e]))
+            out.append(lp.lp_name("excludes", ids[i], "with", ids[e]))
     for kind, counts in (("at_least", data.at_least), ("at_most", data.at_most)):
         for rec, k in sorted(counts.items()):
             if sum(data.recommendations[i] == rec for i in chosen) == k:
-                out.append(_pulp.lp_name(kind, rec))
-    out += [_pulp.lp_name("must_fund", ids[i]) for i in data.must_fund]
-    out += [_pulp.lp_name("must_not_fund", ids[i]) for i in data.must_not_fund]
+                out.append(lp.lp_name(kind, rec))
+    out += [lp.lp_name("must_fund", ids[i]) for i in data.must_fund]
+    out += [lp.lp_name("must_not_fund", ids[i]) for i in data.must_not_fund]
     if data.min_recommendations is not None:
         if len({data.recommendations[i] for i in chosen} - {None}) == data.min_recommendations:
             out.append("min_recommendations")

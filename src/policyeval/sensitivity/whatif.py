@@ -86,7 +86,7 @@ def weight_change(v: np.ndarray, w0: np.ndarray, r: int) -> tuple[float, np.ndar
     (0.4, [0.5, 0.5])
     """
     from policyeval.errors import InfeasibleError
-    from policyeval.optimization._pulp import solve_lp
+    from policyeval.lp import solve_lp
 
     n, m = v.shape
     eye = np.eye(m)

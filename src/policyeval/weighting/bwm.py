@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 
@@ -74,35 +74,36 @@ def bwm_weights(
     >>> r.weights.round(4).tolist(), round(r.xi, 6)
     ([0.5714, 0.2857, 0.1429], 0.0)
     """
-    import pulp
+    from policyeval.lp import solve_lp
 
-    prob = pulp.LpProblem("bwm", pulp.LpMinimize)
-    w = {c: prob.add_variable(f"w_{c}", lowBound=0) for c in items}
-    xi = prob.add_variable("xi", lowBound=0)
-    prob += xi
+    # Variables (w_1..w_n, xi); minimize xi subject to |w_B - a_Bj w_j| <= xi and
+    # |w_j - a_jW w_W| <= xi for every j, sum(w) = 1, w >= 0.
+    n = len(items)
+    index = {c: k for k, c in enumerate(items)}
+    rows = []
     for c in items:
-        b_gap = w[best] - float(best_to_others.get(c, 1.0)) * w[c]
-        w_gap = w[c] - float(others_to_worst.get(c, 1.0)) * w[worst]
-        prob += b_gap <= xi, f"best_over_{c}_hi"
-        prob += -b_gap <= xi, f"best_over_{c}_lo"
-        prob += w_gap <= xi, f"{c}_over_worst_hi"
-        prob += -w_gap <= xi, f"{c}_over_worst_lo"
-    prob += pulp.lpSum(w.values()) == 1, "weights_sum_to_one"
-    status = prob.solve(_solver())
-    if pulp.LpStatus[status] != "Optimal":
-        raise RuntimeError(f"BWM linear program not solved: {pulp.LpStatus[status]}")
-    weights = np.clip(np.array([w[c].value() for c in items], dtype=float), 0.0, None)
-    xi_star = max(float(xi.value()), 0.0)
+        for sign in (1.0, -1.0):
+            row = np.zeros(n + 1)
+            row[index[best]] += sign
+            row[index[c]] -= sign * float(best_to_others.get(c, 1.0))
+            row[n] = -1.0
+            rows.append(row)
+            row = np.zeros(n + 1)
+            row[index[c]] += sign
+            row[index[worst]] -= sign * float(others_to_worst.get(c, 1.0))
+            row[n] = -1.0
+            rows.append(row)
+    a_eq = np.append(np.ones(n), 0.0)[None, :]
+    x, _, _ = solve_lp(
+        np.append(np.zeros(n), 1.0),
+        a_ub=np.array(rows),
+        b_ub=np.zeros(len(rows)),
+        a_eq=a_eq,
+        b_eq=[1.0],
+        names=[f"w_{c}" for c in items] + ["xi"],
+    )
+    w, xi = x[:n], x[n]
+    weights = np.clip(w, 0.0, None)
+    xi_star = max(float(xi), 0.0)
     ci = consistency_index(float(best_to_others[worst]))
     return BwmResult(weights / weights.sum(), xi_star, ci, xi_star / ci if ci else 0.0)
-
-
-def _solver() -> Any:
-    """CBC without the deprecated ``PULP_CBC_CMD``: a system CBC, else PuLP's bundled one."""
-    import pulp
-    from pulp.apis import coin_api
-
-    solver = pulp.COIN_CMD(msg=False)
-    if solver.available():
-        return solver
-    return pulp.COIN_CMD(msg=False, path=coin_api.pulp_cbc_path)

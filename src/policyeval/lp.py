@@ -1,5 +1,7 @@
 """The only module that imports PuLP: model helpers, solver choice and status mapping.
 
+Used by weighting (BWM), sensitivity (what it would take) and optimization.
+
 PuLP 3.3 deprecates ``LpVariable(...)``, ``LpVariable.dicts`` and ``PULP_CBC_CMD``
 (they warn, and vanish in PuLP 4). We use ``LpProblem.add_variable`` and
 ``COIN_CMD`` pointed at the CBC binary bundled with PuLP, which do not warn.
