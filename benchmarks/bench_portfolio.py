@@ -30,7 +30,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from policyeval.optimization import _pulp
+from policyeval import lp
 from policyeval.optimization.portfolio import PortfolioData, PortfolioModel, build_portfolio_model
 from policyeval.optimization.robust import core_index
 from policyeval.sensitivity.sampling import sample_weights
@@ -82,7 +82,7 @@ def bench_solvers(data: PortfolioData, points: int, solvers: list[str]) -> None:
     results = {}
     for name in solvers:
         prob, t_build = timed(build_portfolio_model, data)
-        _, t_one = timed(_pulp.status, prob, _pulp.make_solver(name))
+        _, t_one = timed(lp.status, prob, lp.make_solver(name))
         model, t_model = timed(PortfolioModel, data, name)
         rows, t_solve = timed(model.solve)
         results[name] = rows
@@ -141,7 +141,7 @@ def main() -> None:
     ap.add_argument("--solvers", default="cbc,highs")
     ap.add_argument("--samples", type=int, default=10_000)
     args = ap.parse_args()
-    solvers = [s for s in args.solvers.split(",") if s in _pulp.available_solvers()]
+    solvers = [s for s in args.solvers.split(",") if s in lp.available_solvers()]
     bench_solvers(random_portfolio(args.measures), args.points, solvers)
     bench_robust(args.samples)
 
