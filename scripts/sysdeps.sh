@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Install the system libraries policyeval needs beyond Python, when they are missing.
+#   scripts/sysdeps.sh pdf      Pango and fonts for WeasyPrint (PDF memos)
+#   scripts/sysdeps.sh test     the above, plus poppler-utils (pdftotext, pdftoppm) and Debian's
+#                               chromium for the browser tests of the memo and the weighting page
+# Uses apt-get when run as root on Debian/Ubuntu; otherwise says what to install and carries on
+# (PDF output and the browser tests are then skipped with a clear message).
+set -u
+want=${1:-pdf}
+missing=()
+ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so.0' || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+[ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
+if [ "$want" = test ]; then
+  command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+fi
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "installing system packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+    || echo "warning: could not install ${missing[*]}; PDF output or browser tests will be skipped"
+else
+  echo "note: missing system packages ${missing[*]} (install them with your package manager);"
+  echo "      PDF output or browser tests will be skipped until then"
+fi
+exit 0
