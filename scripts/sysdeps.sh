@@ -9,6 +9,7 @@ set -u
 want=${1:-pdf}
 missing=()
 ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so.0' || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset.so.0' || missing+=(libharfbuzz-subset0)
 [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
 if [ "$want" = test ]; then
   command -v pdftoppm >/dev/null || missing+=(poppler-utils)

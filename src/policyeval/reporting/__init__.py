@@ -18,7 +18,7 @@ from policyeval.reporting.render import FORMATS, TEMPLATES, render, write_files
 
 FIGURES: dict[str, tuple[str, ...] | None] = {
     "brief": (),
-    "memo": ("acceptability", "frontier", "allocation"),
+    "memo": ("acceptability", "allocation"),
     "full": None,
 }
 """Charts each template shows (None: all), numbered in this order."""
@@ -94,7 +94,7 @@ def build_report(
         html = None
         for fmt in formats:
             if fmt == "md":
-                text = render(page, name, "md", user_dir)
+                text = re.sub(r"\n{3,}", "\n\n", render(page, name, "md", user_dir))
                 out[f"{name}.md"] = text.encode()
                 for cid in sorted(set(re.findall(rf"{re.escape(files_dir)}/([\w-]+)\.svg", text))):
                     if cid in svgs:

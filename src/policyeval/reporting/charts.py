@@ -181,9 +181,9 @@ def ranks_by_method(
         ax.xaxis.tick_top()
         ax.set_yticks(np.arange(n), list(options))
         ax.spines[:].set_visible(False)
-        ax.set_xlabel("Rank by method (1 = best)")
+        ax.set_title("Rank by method (1 = best)")
 
-    return _render(draw, 6.5, _rows_height(n, 0.32, 1.6))
+    return _render(draw, 6.5, _rows_height(n, 0.32, 1.8))
 
 
 def acceptability_bars(options: Sequence[str], acceptability: Sequence[Sequence[float]]) -> str:

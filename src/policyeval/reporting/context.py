@@ -102,13 +102,18 @@ def num(x: float | None, digits: int = 2) -> str:
 
 
 def unit_label(unit: str) -> str:
-    """The short form of a unit: its abbreviation in parentheses, else the text.
+    """The short form of a unit: a short word before parentheses, or a short one inside.
 
     Examples
     --------
     >>> unit_label("notional resource units (RU), same unit as cost"), unit_label("EUR m")
     ('RU', 'EUR m')
+    >>> unit_label("RU (notional resource units)")
+    'RU'
     """
+    lead = re.match(r"\s*([^()]{1,8}?)\s*\(", unit)
+    if lead:
+        return lead.group(1)
     found = re.search(r"\(([^()]{1,12})\)", unit)
     return found.group(1) if found else unit.strip()
 
@@ -290,7 +295,13 @@ def gather(
     weights dict, every profile), ``options`` (``rank --method all`` of the
     options), ``packages`` (the same for packages, or None), ``by_profile``
     (profile id -> wsm ranking rows of the compared choices), ``values``
-    (MAVT values of the options, ``(n, m)`` lists) and ``sensitivity``.
+    (MAVT values of the options, ``(n, m)`` lists), ``sensitivity``
+    (``run_sensitivity`` on the compared choices, or None with fewer than
+    two), ``portfolio``, ``frontier`` and ``allocation`` (or None when
+    ``options/allocation.yaml`` sets no budget; ``funding_error`` when a model
+    is infeasible), ``countries`` (rows of ``criteria/countries.csv``),
+    ``unit`` (of the allocation model) and ``svgs`` (charts drawn by the
+    sensitivity and optimization modules: ``tornado``, ``frontier``).
     """
     from policyeval.model import build_problem
     from policyeval.ranking import rank_all, rank_problem
@@ -332,7 +343,7 @@ def gather(
 
 
 def _funding_results(ws: Workspace, weights: Any, svgs: dict[str, str]) -> dict[str, Any]:
-    """Portfolio, frontier and allocation where the workspace has costs / an allocation model.
+    """Portfolio, frontier and allocation where the workspace sets a budget (allocation.yaml).
 
     An infeasible model is reported in the memo (``funding_error``), not raised.
     """
@@ -349,7 +360,7 @@ def _funding_results(ws: Workspace, weights: Any, svgs: dict[str, str]) -> dict[
         "countries": list(read_countries(ws).values()),
         "unit": spec.unit if spec is not None else None,
     }
-    if not any(o.cost for o in ws.measures):
+    if spec is None or spec.budget is None or not any(o.cost for o in ws.measures):
         return out
     try:
         out["portfolio"] = optimize_portfolio(ws, weights).to_dict()
@@ -455,7 +466,7 @@ def _criteria_rows(ws: Workspace, weights: Mapping[str, float]) -> list[dict[str
             "name": c.name,
             "short": short(c.id),
             "group": groups.get(c.group or "", ""),
-            "direction": "higher is better" if c.direction == "max" else "lower is better",
+            "direction": "higher" if c.direction == "max" else "lower",
             "unit": c.unit,
             "weight": pct(weights.get(c.id, 0.0), 1),
             "source": c.source,
@@ -530,7 +541,7 @@ def _evidence(
 def _strengths(
     ws: Workspace, values: Sequence[Sequence[float]], weights: Mapping[str, float]
 ) -> dict[str, dict[str, list[str]]]:
-    """Per option, its two best and worst criteria by weighted value (for the memo's evidence)."""
+    """Per option, its two best criteria and its worst one by value (weighted criteria only)."""
     out = {}
     crit = ws.criteria
     for i, o in enumerate(ws.options):
@@ -544,13 +555,13 @@ def _strengths(
 
         out[o.id] = {
             "best": [cite(j) for j in weighted[:2]],
-            "worst": [cite(j) for j in weighted[::-1][:2]],
+            "worst": [cite(j) for j in weighted[::-1][:1]],
         }
     return out
 
 
 def _caveats(
-    ws: Workspace, results: Mapping[str, Any], unit: str, profile_warnings: Sequence[str]
+    ws: Workspace, results: Mapping[str, Any], unit_long: str, profile_warnings: Sequence[str]
 ) -> list[str]:
     out = []
     all_scores = [s for o in ws.options for s in o.scores.values()]
@@ -565,10 +576,8 @@ def _caveats(
         out.append(f"{len(unsourced)} of {len(all_scores)} scores cite no source.")
     costs = [o.cost for o in ws.measures if o.cost]
     if costs:
-        out.append(
-            f"Costs are in {ws.extra.get('unit') or unit}; they rank the options "
-            "and bound the portfolio, and are no budget estimate."
-        )
+        use = "the ranking and the portfolio" if results.get("portfolio") else "the ranking"
+        out.append(f"Costs are in {unit_long}; they are inputs to {use}, not a budget estimate.")
     if ws.packages:
         plus = f" plus {len(ws.synergies)} declared synergies" if ws.synergies else ""
         out.append(
@@ -678,7 +687,8 @@ def build_context(
             "method": results["weights"][pid]["method"],
             "description": ws.profiles[pid].description,
         },
-        "n_profiles": len(ws.profiles),
+        "n_other_profiles": len(ws.profiles) - 1,
+        "n_criteria": len(ws.criteria),
         "unit": unit,
         "subject": subject,
         "subjects": subject + "s",
@@ -695,6 +705,7 @@ def build_context(
                 "members": choice_members,
                 "cost": amount(choice_cost, unit) if choice_cost else "",
             },
+            "leader": titles[top],
             "runner_up": {"id": runner, "title": titles[runner]} if runner else None,
             "acceptability": pct(acc) if acc is not None else None,
             "methods_agreeing": f"{len(agreeing)} of {len(firsts)}",
@@ -719,7 +730,7 @@ def build_context(
         "robustness": robustness,
         "evidence": _evidence(ws, unit, results["options"]["consensus"]),
         "strengths": _strengths(ws, results["values"], w_now),
-        "caveats": _caveats(ws, results, unit, profile_warnings),
+        "caveats": _caveats(ws, results, unit_long, profile_warnings),
         "packages": [
             {
                 "id": p.id,
@@ -733,6 +744,9 @@ def build_context(
         "countries": _countries(results.get("countries") or []),
         "provenance": _provenance(pid, ws, results, seed, samples, provenance or {}),
     }
+    ctx["bottom_line"]["budget_note"] = _budget_note(
+        results.get("portfolio"), choice_cost, choice_members, unit, titles
+    )
     ctx["key_numbers"] = _key_numbers(ctx, sens is not None)
     ctx["chart_data"] = _chart_data(ws, results, ranking, sens, unit)
     return ctx
@@ -796,18 +810,53 @@ def _chart_data(
     return data
 
 
+def _budget_note(
+    port: Mapping[str, Any] | None,
+    cost: float,
+    members: Sequence[Mapping[str, Any]],
+    unit: str,
+    titles: Mapping[str, str],
+) -> str:
+    """A sentence when the recommended choice costs more than the budget, else ``""``."""
+    if not port or cost <= port["budget"] + 1e-9:
+        return ""
+    kept = [m["title"] for m in members if m["id"] in set(port["selected"])]
+    text = (
+        f"At {amount(cost, unit)} it costs more than the budget of {amount(port['budget'], unit)}"
+        f" ({port.get('budget_source', '')}). "
+    )
+    if members:
+        return text + (
+            f"Within the budget, the best portfolio keeps {len(kept)} of its "
+            f"{len(members)} measures (see the memo's section What the budget buys)."
+        )
+    return text + "The memo's section What the budget buys gives the best affordable portfolio."
+
+
 def _countries(rows: Sequence[Mapping[str, str]]) -> dict[str, Any] | None:
-    """The country table (columns as in the file; a ``source`` column listed as sources)."""
+    """The country table transposed: one row per indicator, one column per country.
+
+    Numbers of 10,000 or more get thousands separators (years stay as they are);
+    the ``source`` column becomes the last row.
+    """
     if not rows:
         return None
-    columns = list(rows[0])
-    src = [c for c in columns if c.lower() in ("source", "sources")]
-    shown = [c for c in columns if c not in src]
-    sources = sorted({r[c].strip() for r in rows for c in src if r.get(c, "").strip()})
+    key, *fields = list(rows[0])
+    src = [f for f in fields if f.lower() in ("source", "sources")]
+    shown = [f for f in fields if f not in src] + src
+
+    def cell(text: str) -> str:
+        try:
+            value = float(text)
+        except ValueError:
+            return text.replace(";", "; ").replace(";  ", "; ")
+        return num(value, 2) if abs(value) >= 1e4 else text.strip()
+
     return {
-        "columns": [c.replace("_", " ") for c in shown],
-        "rows": [[r.get(c, "") for c in shown] for r in rows],
-        "sources": sources,
+        "columns": [key.replace("_", " ").capitalize(), *[r[key] for r in rows]],
+        "rows": [
+            [f.replace("_", " ").capitalize(), *[cell(r.get(f) or "") for r in rows]] for f in shown
+        ],
     }
 
 
@@ -973,10 +1022,17 @@ def _what_would_change(
         rivals = sorted((o for o in acc if o != top), key=lambda o: (-acc[o][0], o))
         if rivals and acc[rivals[0]][0] > 0:
             r = rivals[0]
-            out.append(
-                f"Uncertainty: {titles.get(r, r)} ranks first in {pct(acc[r][0])} of the "
-                "Monte Carlo draws, the likeliest alternative."
-            )
+            if acc[r][0] > acc[top][0]:
+                out.append(
+                    f"Uncertainty: {titles.get(r, r)} ranks first more often than "
+                    f"{titles[top]} ({pct(acc[r][0])} against {pct(acc[top][0])} of the "
+                    "Monte Carlo draws)."
+                )
+            else:
+                out.append(
+                    f"Uncertainty: {titles.get(r, r)} ranks first in {pct(acc[r][0])} of the "
+                    "Monte Carlo draws, the likeliest alternative."
+                )
     if dissent:
         out.append(f"A different aggregation method: {prefer_sentence(dissent)}.")
     return out
@@ -1038,8 +1094,17 @@ def _key_numbers(ctx: Mapping[str, Any], has_sens: bool) -> list[dict[str, str]]
     ]
     if has_sens:
         rows.insert(1, {"label": "First-rank acceptability", "value": bl["acceptability"]})
-    if bl["choice"]["cost"]:
+    if bl["choice"]["cost"] and not bl["status_quo_wins"]:
         rows.append({"label": "Cost", "value": bl["choice"]["cost"]})
+    funding = ctx["funding"]
+    if funding and funding.get("budget"):
+        rows.append({"label": "Budget", "value": funding["budget"]})
+        rows.append(
+            {
+                "label": "Best portfolio within the budget",
+                "value": f"{len(funding['selected'])} measures, {funding['cost']}",
+            }
+        )
     return rows
 
 

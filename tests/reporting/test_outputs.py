@@ -1,0 +1,136 @@
+"""The HTML in headless Chromium (Playwright) and the PDF through poppler.
+
+Skipped, with the reason, when Chromium, Playwright, WeasyPrint or
+poppler-utils are missing; CI installs them (see README, Reports).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from policyeval.reporting import build_report
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def _weasyprint_ok() -> bool:
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError, UserWarning):  # UserWarning: no libharfbuzz-subset0
+        return False
+    return True
+
+
+needs_pdf = pytest.mark.skipif(
+    not (_weasyprint_ok() and all(shutil.which(t) for t in ("pdfinfo", "pdftotext", "pdftoppm"))),
+    reason="needs WeasyPrint (pip) with Pango, and poppler-utils (pdfinfo, pdftotext, pdftoppm)",
+)
+
+
+@pytest.fixture(scope="module")
+def pdfs(shipped_ctx, tmp_path_factory):
+    if not _weasyprint_ok():
+        pytest.skip("WeasyPrint is not usable here")
+    out = tmp_path_factory.mktemp("pdf")
+    files = build_report(shipped_ctx, ["memo", "brief"], ["pdf"])
+    for name, data in files.items():
+        (out / name).write_bytes(data)
+    return out, files
+
+
+def _pages(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    line = next(row for row in info.stdout.splitlines() if row.startswith("Pages:"))
+    return int(line.split()[1])
+
+
+@needs_pdf
+def test_pdf_pages_and_key_text(pdfs):
+    out, _ = pdfs
+    assert 2 <= _pages(out / "memo.pdf") <= 12
+    assert _pages(out / "brief.pdf") == 1  # the brief is one page
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(out / "memo.pdf"), "-"], capture_output=True, text=True
+    ).stdout
+    assert "Bottom line" in text and "What would change the answer" in text
+    assert "Provenance" in text and "2026-01-31" in text
+    brief = subprocess.run(
+        ["pdftotext", str(out / "brief.pdf"), "-"], capture_output=True, text=True
+    ).stdout
+    assert "Bottom line" in brief and "Key numbers" in brief
+
+
+@needs_pdf
+def test_pdf_renders_to_images(pdfs, tmp_path):
+    out, _ = pdfs
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "30",
+            "-png",
+            "-f",
+            "1",
+            "-l",
+            "2",
+            str(out / "memo.pdf"),
+            str(tmp_path / "p"),
+        ],
+        check=True,
+    )
+    pngs = sorted(tmp_path.glob("p*.png"))
+    assert len(pngs) == 2 and all(p.stat().st_size > 1000 for p in pngs)
+
+
+@needs_pdf
+def test_pdf_is_deterministic(shipped_ctx, pdfs):
+    _, files = pdfs
+    again = build_report(shipped_ctx, ["brief"], ["pdf"])
+    assert again["brief.pdf"] == files["brief.pdf"]
+
+
+def _playwright():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    return sync_playwright
+
+
+@pytest.mark.skipif(
+    _playwright() is None or not Path(CHROMIUM).exists(),
+    reason="needs Playwright for Python (pip) and Debian's chromium at /usr/bin/chromium",
+)
+def test_html_in_headless_chromium(shipped_ctx, tmp_path):
+    html = build_report(shipped_ctx, ["memo"], ["html"])["memo.html"]
+    page_file = tmp_path / "memo.html"
+    page_file.write_bytes(html)
+    errors: list[str] = []
+    requests: list[str] = []
+    with _playwright()() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )  # fmt: skip
+        page = browser.new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(page_file.as_uri())
+        assert "Bottom line" in page.inner_text("body")
+        charts = page.query_selector_all("figure.chart svg")
+        assert len(charts) == len([c for c in shipped_ctx["charts"] if c["id"] in
+                                   ("acceptability", "allocation")])  # fmt: skip
+        for svg in charts:
+            svg.scroll_into_view_if_needed()
+            box = svg.bounding_box()
+            assert svg.is_visible() and box and box["width"] > 100 and box["height"] > 50
+        page.screenshot(path=str(tmp_path / "memo.png"), full_page=True)
+        browser.close()
+    assert errors == []
+    assert all(u.startswith("file:") for u in requests)  # self-contained: no network

@@ -1,0 +1,83 @@
+"""Snapshot of the shipped case's rendered memo and brief (Markdown).
+
+Regenerate after an intended change with::
+
+    POLICYEVAL_UPDATE_SNAPSHOTS=1 .venv/bin/pytest tests/reporting/test_snapshot.py
+
+and review the diff of ``tests/reporting/__snapshots__/`` before committing it.
+The context uses 2,000 samples, seed 0, date 2026-01-31 and pinned package
+versions, so the bytes depend only on the inputs and the code.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from policyeval.reporting import build_report
+
+SNAPSHOTS = Path(__file__).parent / "__snapshots__"
+UPDATE = os.environ.get("POLICYEVAL_UPDATE_SNAPSHOTS") == "1"
+
+
+@pytest.mark.parametrize("template", ["memo", "brief"])
+def test_shipped_memo_matches_snapshot(shipped_ctx, template):
+    text = build_report(shipped_ctx, [template], ["md"])[f"{template}.md"].decode()
+    snap = SNAPSHOTS / f"{template}.md"
+    if UPDATE or not snap.exists():
+        SNAPSHOTS.mkdir(exist_ok=True)
+        snap.write_text(text)
+        if not UPDATE:
+            pytest.fail(f"no snapshot yet: wrote {snap.name}; review it and run again")
+    assert text == snap.read_text(), (
+        "rendered memo differs from the snapshot; if intended, regenerate with "
+        "POLICYEVAL_UPDATE_SNAPSHOTS=1"
+    )
+
+
+def test_shipped_memo_cites_the_paper_and_states_the_bottom_line(shipped_ctx):
+    text = build_report(shipped_ctx, ["memo"], ["md"])["memo.md"].decode()
+    head = text.split("## Key numbers")[0]
+    assert "## Bottom line" in head and "### What would change the answer" in head
+    assert shipped_ctx["bottom_line"]["choice"]["title"] in head
+    assert "§4(" in text  # evidence cited to the paper's sections
+    assert "RU" in text  # the case's resource unit
+    assert "## Provenance" in text and "criteria/criteria.yaml" in text
+
+
+def test_full_memo_has_every_appendix(shipped_ctx):
+    text = build_report(shipped_ctx, ["full"], ["md"])["full.md"].decode()
+    for heading in ("Appendix A.", "Appendix B.", "Appendix C.", "Appendix D. Country data",
+                    "Appendix E.", "## Provenance"):  # fmt: skip
+        assert heading in text
+    countries = shipped_ctx["countries"]
+    assert countries["rows"][-1][0] == "Source"  # each country's sections, last row
+    assert all("§" in cell for cell in countries["rows"][-1][1:])
+
+
+def test_budget_note_when_the_choice_costs_more_than_the_budget(shipped_ctx):
+    bl = shipped_ctx["bottom_line"]
+    funding = shipped_ctx["funding"]
+    if funding and funding.get("budget") and bl["choice"]["cost"]:
+        over = float(bl["choice"]["cost"].split()[0].replace(",", "")) > float(
+            funding["budget"].split()[0].replace(",", "")
+        )
+        assert bool(bl["budget_note"]) == over
+
+
+@pytest.mark.parametrize(
+    ("verdict", "words"),
+    [
+        ("firm", "**Fund “"),
+        ("qualified", "**On balance, fund "),
+        ("fragile", "clearly stands out"),
+    ],
+)
+def test_headline_wording_follows_the_verdict(shipped_ctx, verdict, words):
+    bl = {**shipped_ctx["bottom_line"], "verdict": verdict, "status_quo_wins": False}
+    ctx = {**shipped_ctx, "bottom_line": bl}
+    text = build_report(ctx, ["brief"], ["md"])["brief.md"].decode()
+    assert words in text.split("## Key numbers")[0]
+    assert f"Why {verdict}:" in text
