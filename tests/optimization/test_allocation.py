@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from policyeval import lp
 from policyeval.cli.app import app
 from policyeval.errors import WorkspaceError
 from policyeval.io import load_workspace
-from policyeval import lp
 from policyeval.optimization.allocation import (
     _model,
     allocate,
@@ -81,6 +81,20 @@ def test_shipped_case_respects_membership_and_budget(shipped: Path) -> None:
     assert "csto" not in avail["uzbekistan"] and "csto" not in avail["turkmenistan"]
     assert "sco" not in avail["turkmenistan"] and "sco" in avail["uzbekistan"]
     assert avail["russia_domestic"] == ["domestic"]
+
+
+def test_labels_name_targets_by_country_and_channels_by_acronym(shipped: Path) -> None:
+    """allocation.yaml: russia_domestic is Russia's own territory; CSTO and SCO by initials."""
+    ws = load_workspace(shipped)
+    d = allocate(ws, compute_weights(ws)).to_dict()
+    names = d["labels"]
+    assert names["targets"]["russia_domestic"] == "Russia (domestic)"
+    assert names["targets"]["kazakhstan"] == "Kazakhstan"
+    assert names["channels"] == {"bilateral": "Bilateral", "csto": "CSTO", "sco": "SCO",
+                                 "domestic": "Domestic"}  # fmt: skip
+    assert names["channel_names"]["sco"] == "Shanghai Cooperation Organization"
+    assert {"status", "budget", "allocation", "value"} <= set(d)  # DESIGN.md keys kept
+    assert all(r["target"] in names["targets"] for r in d["allocation"])
 
 
 def test_membership_is_read_from_countries_csv(tmp_path: Path) -> None:

@@ -166,3 +166,44 @@ def test_status_quo_first_says_fund_none(tmp_path):
     assert "Fund none of the options yet" in text
     assert "Status quo ranks first in 100% of them" in text
     assert not any(k["label"] == "Cost" for k in ctx["key_numbers"])
+
+
+def test_combined_input_hash_matches_sha256sum(transport):
+    """The combined SHA-256 equals coreutils: ``sha256sum FILES | sort -k 2 | sha256sum``."""
+    import hashlib
+    import shutil
+    import subprocess
+
+    from policyeval.reporting.provenance import combined_hash, file_hashes
+
+    ws = transport[0]
+    files = file_hashes(ws.root, ws.files)
+    if shutil.which("sha256sum"):
+        paths = [f["path"] for f in files]
+        out = subprocess.run(["sha256sum", *paths], cwd=ws.root, capture_output=True,
+                             text=True, check=True).stdout  # fmt: skip
+        lines = "".join(sorted(out.splitlines(keepends=True), key=lambda x: x.split("  ", 1)[1]))
+    else:
+        lines = "".join(
+            f"{hashlib.sha256((ws.root / f['path']).read_bytes()).hexdigest()}  {f['path']}\n"
+            for f in files
+        )
+    assert combined_hash(files) == hashlib.sha256(lines.encode()).hexdigest()
+    assert combined_hash(list(reversed(files))) == combined_hash(files)  # order-free
+    changed = [{**files[0], "sha256": "0" * 64}, *files[1:]]
+    assert combined_hash(changed) != combined_hash(files)
+
+
+def test_compact_memo_data_adds_up(shipped_ctx):
+    """Group weights are the sums of their criteria; every method appears once in firsts."""
+    groups = shipped_ctx["criteria_groups"]
+    assert sum(len(g["criteria"]) for g in groups) == len(shipped_ctx["criteria"])
+    for g in groups:
+        parts = sum(float(c["weight"].rstrip("%")) for c in g["criteria"])
+        assert abs(parts - float(g["weight"].rstrip("%"))) <= 0.05 * len(g["criteria"])
+    t = shipped_ctx["ranking"]["packages"]
+    methods = [m for g in t["firsts_grouped"] for m in g["methods"]]
+    assert sorted(methods) == sorted(t["methods"])
+    al = shipped_ctx["funding"]["allocation"]
+    assert len(al["channel_totals"]) == len(al["channels"])
+    assert all(len(r["cells"]) == len(al["channels"]) for r in al["matrix"])

@@ -44,7 +44,26 @@ def test_shipped_memo_cites_the_paper_and_states_the_bottom_line(shipped_ctx):
     assert shipped_ctx["bottom_line"]["choice"]["title"] in head
     assert "§4(" in text  # evidence cited to the paper's sections
     assert "RU" in text  # the case's resource unit
-    assert "## Provenance" in text and "criteria/criteria.yaml" in text
+    assert "## Provenance" in text and shipped_ctx["provenance"]["inputs_sha256"] in text
+    assert "criteria/criteria.yaml" not in text  # per-file hashes: full memo only
+
+
+def test_memo_evidence_covers_the_recommended_measures_and_full_every_option(shipped_ctx):
+    files = build_report(shipped_ctx, ["memo", "full"], ["md"])
+    memo, full = files["memo.md"].decode(), files["full.md"].decode()
+    chosen = set(shipped_ctx["bottom_line"]["choice"]["ids"])
+    evidence = memo.split("## The evidence behind the recommendation")[1].split("## Caveats")[0]
+    for e in shipped_ctx["evidence"]:
+        assert (f"**{e['title']}**" in evidence) == (e["id"] in chosen)
+        assert f"**{e['title']}**" in full.split("## The evidence behind each option")[1]
+    assert "| criteria/criteria.yaml | `" in full
+
+
+def test_allocation_shows_readable_targets_and_channels(shipped_ctx):
+    memo = build_report(shipped_ctx, ["memo"], ["md"])["memo.md"].decode()
+    section = memo.split("### Allocation by target and channel")[1].split("\n## ")[0]
+    assert "| Russia (domestic) |" in section and "| CSTO |" in section
+    assert "russia_domestic" not in section and "csto" not in section
 
 
 def test_full_memo_has_every_appendix(shipped_ctx):

@@ -44,5 +44,14 @@ def test_svg_is_deterministic_and_labelled() -> None:
     t = tornado(problem(), np.array([0.6, 0.4]))
     svg = tornado_svg(t)
     assert svg == tornado_svg(t)
-    assert svg.startswith("<?xml") and "<svg" in svg and "score a.x" in svg
+    assert svg.startswith("<?xml") and "<svg" in svg and "score on x" in svg
     assert "dc:date" not in svg
+
+
+def test_svg_uses_readable_labels() -> None:
+    t = tornado(problem(), np.array([0.6, 0.4]))
+    labels = {"a": "Option A", "b": "Option B", "x": "Reach", "y": "Cost"}
+    svg = tornado_svg(t, labels=labels)
+    assert svg == tornado_svg(t, labels=labels)
+    assert "Lead of Option A" in svg and "Its score on Reach" in svg and "Weight of Cost" in svg
+    assert "a.x" not in svg and "weight y" not in svg

@@ -43,13 +43,14 @@ its slack is below 1e-9.
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from policyeval.errors import InfeasibleError, Issue, WorkspaceError
 from policyeval import lp
+from policyeval.errors import InfeasibleError, Issue, WorkspaceError
 
 if TYPE_CHECKING:
     from policyeval.model import Workspace
@@ -98,6 +99,7 @@ class AllocationResult:
     by_channel: dict[str, float] = field(default_factory=dict)
     need_index: dict[str, dict[str, float]] = field(default_factory=dict)
     setups: tuple[dict[str, Any], ...] = ()
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """DESIGN.md ``allocate`` JSON shape plus extra keys."""
@@ -118,6 +120,7 @@ class AllocationResult:
             "by_channel": self.by_channel,
             "need_index": self.need_index,
             "setups": [dict(s) for s in self.setups],
+            "labels": {k: dict(v) for k, v in self.labels.items()},
         }
 
 
@@ -194,7 +197,7 @@ def load_allocation(ws: Workspace) -> AllocationSpec | None:
                 "unknown-column", f"{where}.member_column", f"no column '{member}' in countries.csv"
             )
         if cid:
-            channels[cid] = {"targets": allowed, "member": member}
+            channels[cid] = {"targets": allowed, "member": member, "name": str(c.get("name") or "")}
 
     membership: dict[str, dict[str, bool]] = {}
     for tid, cols in (ck.mapping(data.get("membership") or {}, "membership") or {}).items():
@@ -309,6 +312,46 @@ def _segments(ck: Any, value: Any, entry: str) -> tuple[tuple[float, float], ...
             return None
         out.append((w, s))
     return tuple(out)
+
+
+def labels(spec: AllocationSpec) -> dict[str, dict[str, str]]:
+    """Readable names of targets and channels for tables and charts.
+
+    A target is named by its country, with the rest of its id in parentheses
+    when the id says more than the country (``russia_domestic`` -> "Russia
+    (domestic)") or when two targets share the country. A channel whose name's
+    capitalized initials spell its id is shown as that acronym (``csto``,
+    "Collective Security Treaty Organization" -> "CSTO"), else as its id.
+    ``channel_names`` keeps the full names.
+
+    Examples
+    --------
+    >>> targets = (("russia_domestic", "Russia"), ("kz", "Kazakhstan"))
+    >>> channels = {"csto": {"name": "Collective Security Treaty Organization"}, "bi": {}}
+    >>> spec = AllocationSpec("RU", 1.0, "all", targets, channels, {}, "mean", 0.0, {},
+    ...                       ((1.0, 1.0),), {}, {})
+    >>> labels(spec)["targets"]
+    {'russia_domestic': 'Russia (domestic)', 'kz': 'Kazakhstan'}
+    >>> labels(spec)["channels"]
+    {'csto': 'CSTO', 'bi': 'Bi'}
+    """
+    countries = [c for _, c in spec.targets]
+    targets = {}
+    for tid, country in spec.targets:
+        slug = re.sub(r"\W+", "_", country.lower()).strip("_")
+        rest = tid[len(slug) :].strip("_") if tid.startswith(slug) else tid
+        if rest and (tid.startswith(slug) or countries.count(country) > 1):
+            targets[tid] = f"{country} ({rest.replace('_', ' ')})"
+        else:
+            targets[tid] = country
+    channels, names = {}, {}
+    for cid, ch in spec.channels.items():
+        name = ch.get("name", "")
+        initials = "".join(w[0] for w in re.findall(r"[\w-]+", name) if w[0].isupper())
+        short = cid.upper() if initials.lower() == cid.lower() else cid.replace("_", " ")
+        channels[cid] = short[0].upper() + short[1:]
+        names[cid] = name or channels[cid]
+    return {"targets": targets, "channels": channels, "channel_names": names}
 
 
 def configured_budget(ws: Workspace) -> float | None:
@@ -606,4 +649,5 @@ def allocate(
         by_channel=by_c,
         need_index=needs,
         setups=setups,
+        labels=labels(spec),
     )

@@ -18,7 +18,7 @@ from policyeval.reporting.render import FORMATS, TEMPLATES, render, write_files
 
 FIGURES: dict[str, tuple[str, ...] | None] = {
     "brief": (),
-    "memo": ("acceptability", "allocation"),
+    "memo": ("acceptability",),
     "full": None,
 }
 """Charts each template shows (None: all), numbered in this order."""

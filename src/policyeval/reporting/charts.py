@@ -218,10 +218,9 @@ def acceptability_bars(options: Sequence[str], acceptability: Sequence[Sequence[
         ax.set_xlim(0, 1)
         ax.xaxis.set_major_formatter(_percent())
         ax.set_xlabel("Share of Monte Carlo draws (weights and scores varied)")
-        ax.set_title("Rank acceptability")
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=shown + 1)
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=shown + 1)
 
-    return _render(draw, 7.5, _rows_height(n, 0.34, 2.0))
+    return _render(draw, 7.5, max(1.8, 1.0 + 0.22 * n))
 
 
 def allocation_chart(

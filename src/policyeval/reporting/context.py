@@ -140,6 +140,22 @@ def short(identifier: str) -> str:
     return identifier.replace("_", " ")
 
 
+def crit_label(name: str, identifier: str, limit: int = 30) -> str:
+    """A criterion's name when short, else its id in words (ids are chosen to be short).
+
+    Examples
+    --------
+    >>> crit_label("Resource cost", "fiscal_cost")
+    'Resource cost'
+    >>> crit_label("Curbs radicalization and recruitment of migrants in Russia", "recruitment")
+    'Recruitment'
+    """
+    if len(name) <= limit:
+        return name
+    text = short(identifier)
+    return text[:1].upper() + text[1:]
+
+
 def listing(items: Sequence[str], conj: str = "and") -> str:
     """Join words as people do.
 
@@ -335,7 +351,8 @@ def gather(
             bounds=bool(ws.profiles[pid].bounds),
         )
         out["sensitivity"] = report.to_dict()
-        out["svgs"]["tornado"] = tornado_svg(report.tornado, max_rows=12)
+        names = {**_titles(ws), **{c.id: c.name for c in ws.criteria}}
+        out["svgs"]["tornado"] = tornado_svg(report.tornado, max_rows=12, labels=names)
     else:
         out["sensitivity"] = None
     out.update(_funding_results(ws, weights[pid], out["svgs"]))
@@ -451,11 +468,22 @@ def _rank_table(
         "below_baseline": (
             [r["title"] for r in rows if base_rank is not None and r["consensus"] > base_rank]
         ),
-        "firsts": {
-            METHOD_NAMES.get(m, m): titles.get(_first(rows_m, baseline), "")
-            for m, rows_m in ranking["methods"].items()
-        },
+        "firsts_grouped": _group_firsts(ranking, titles, baseline),
     }
+
+
+def _group_firsts(
+    ranking: Mapping[str, Any], titles: Mapping[str, str], baseline: str | None
+) -> list[dict[str, Any]]:
+    """First place by method, grouped by choice (most methods first): ``title``, ``methods``."""
+    groups: dict[str, list[str]] = {}
+    for m, rows_m in ranking["methods"].items():
+        groups.setdefault(titles.get(_first(rows_m, baseline), ""), []).append(
+            METHOD_NAMES.get(m, m)
+        )
+    return [
+        {"title": t, "methods": ms} for t, ms in sorted(groups.items(), key=lambda x: -len(x[1]))
+    ]
 
 
 def _criteria_rows(ws: Workspace, weights: Mapping[str, float]) -> list[dict[str, Any]]:
@@ -472,6 +500,24 @@ def _criteria_rows(ws: Workspace, weights: Mapping[str, float]) -> list[dict[str
             "source": c.source,
         }
         for c in ws.criteria
+    ]
+
+
+def _criteria_groups(ws: Workspace, weights: Mapping[str, float]) -> list[dict[str, Any]]:
+    """Criteria by group (file order), each group with its total weight; [] without groups."""
+    if not ws.groups:
+        return []
+    out: dict[str, dict[str, Any]] = {}
+    names = {g.id: g.name for g in ws.groups}
+    for c in ws.criteria:
+        key = c.group or ""
+        g = out.setdefault(key, {"name": names.get(key, "Other"), "total": 0.0, "criteria": []})
+        w = weights.get(c.id, 0.0)
+        g["total"] += w
+        g["criteria"].append({"name": c.name, "weight": pct(w, 1), "lower": c.direction != "max"})
+    return [
+        {"name": g["name"], "weight": pct(g["total"], 1), "criteria": g["criteria"]}
+        for g in out.values()
     ]
 
 
@@ -548,14 +594,17 @@ def _strengths(
         order = sorted(range(len(crit)), key=lambda j: (-values[i][j], crit[j].id))
         weighted = [j for j in order if weights.get(crit[j].id, 0) > 0]
 
-        def cite(j: int, oo: Any = o) -> str:
+        def cite(j: int, oo: Any = o, brief: bool = False) -> str:
             s = oo.scores[crit[j].id]
             src = f", {s.source}" if s.source else ""
-            return f"{crit[j].name} ({num(s.value)}{src})"
+            name = crit_label(crit[j].name, crit[j].id) if brief else crit[j].name
+            return f"{name} ({num(s.value)}{src})"
 
         out[o.id] = {
             "best": [cite(j) for j in weighted[:2]],
             "worst": [cite(j) for j in weighted[::-1][:1]],
+            "best_short": [cite(j, brief=True) for j in weighted[:2]],
+            "worst_short": [cite(j, brief=True) for j in weighted[::-1][:1]],
         }
     return out
 
@@ -700,6 +749,7 @@ def build_context(
             "status_quo_wins": status_quo_wins,
             "choice": {
                 "id": top_measure,
+                "ids": [m["id"] for m in choice_members] or [top_measure],
                 "title": titles[top_measure],
                 "summary": choice_summary,
                 "members": choice_members,
@@ -718,6 +768,7 @@ def build_context(
         },
         "criteria": _criteria_rows(ws, w_now),
         "has_groups": bool(ws.groups),
+        "criteria_groups": _criteria_groups(ws, w_now),
         "weights": _weights_section(ws, results["weights"]),
         "ranking": {
             "options": _rank_table(results["options"], titles, baseline),
@@ -794,9 +845,10 @@ def _chart_data(
         cell = {(r["target"], r["channel"]): 0.0 for r in al["allocation"]}
         for r in al["allocation"]:
             cell[(r["target"], r["channel"])] += r["amount"]
+        names = al.get("labels") or {}
         data["allocation"] = {
-            "targets": targets,
-            "channels": channels,
+            "targets": [names.get("targets", {}).get(t, t) for t in targets],
+            "channels": [names.get("channels", {}).get(c, c) for c in channels],
             "amounts": [[cell.get((t, c), 0.0) for c in channels] for t in targets],
             "unit": unit,
         }
@@ -911,30 +963,61 @@ def _funding(
         ]  # fmt: skip
     al = results.get("allocation")
     if al and al.get("allocation"):
-        total = sum(r["amount"] for r in al["allocation"]) or 1.0
-        funding["allocation"] = {
-            "budget": amount(al["budget"], unit),
-            "spent": amount(al.get("spent", total), unit),
-            "by_target": [
-                {"target": t, "amount": amount(a, unit), "share": pct(a / total)}
-                for t, a in sorted(al["by_target"].items(), key=lambda x: (-x[1], x[0]))
-            ],
-            "by_channel": [
-                {"channel": c, "amount": amount(a, unit), "share": pct(a / total)}
-                for c, a in sorted(al["by_channel"].items(), key=lambda x: (-x[1], x[0]))
-            ],
-            "rows": [
-                {
-                    "option": titles.get(r["option"], r["option"]),
-                    "target": r["target"],
-                    "channel": r["channel"],
-                    "amount": amount(r["amount"], unit),
-                }
-                for r in sorted(al["allocation"], key=lambda r: (-r["amount"], r["option"]))
-            ],  # fmt: skip
-            "binding": list(al.get("binding", [])),
-        }
+        funding["allocation"] = _allocation(al, titles, unit)
     return funding
+
+
+def _allocation(al: Mapping[str, Any], titles: Mapping[str, str], unit: str) -> dict[str, Any]:
+    """The allocation formatted: target x channel with totals and shares, and every row.
+
+    Targets and channels are named by ``al["labels"]`` (see
+    :func:`policyeval.optimization.allocation.labels`); amounts in the
+    target x channel table carry no unit (the template names it once).
+    """
+    names = al.get("labels") or {}
+    tname = names.get("targets", {})
+    cname = names.get("channels", {})
+    total = sum(r["amount"] for r in al["allocation"]) or 1.0
+    targets = sorted(al["by_target"], key=lambda t: (-al["by_target"][t], t))
+    channels = sorted(al["by_channel"], key=lambda c: (-al["by_channel"][c], c))
+    cell: dict[tuple[str, str], float] = {}
+    for r in al["allocation"]:
+        cell[r["target"], r["channel"]] = cell.get((r["target"], r["channel"]), 0.0) + r["amount"]
+    return {
+        "budget": amount(al["budget"], unit),
+        "spent": amount(al.get("spent", total), unit),
+        "setup": amount(sum(x["cost"] for x in al.get("setups", [])), unit)
+        if al.get("setups")
+        else "",
+        "unit": unit,
+        "channels": [cname.get(c, c) for c in channels],
+        "channel_names": [
+            {"short": cname.get(c, c), "name": names.get("channel_names", {}).get(c, c)}
+            for c in channels
+            if names.get("channel_names", {}).get(c, c) != cname.get(c, c)
+        ],
+        "matrix": [
+            {
+                "target": tname.get(t, t),
+                "cells": [num(cell[t, c], 1) if (t, c) in cell else "" for c in channels],
+                "total": num(al["by_target"][t], 1),
+                "share": pct(al["by_target"][t] / total),
+            }
+            for t in targets
+        ],
+        "channel_totals": [num(al["by_channel"][c], 1) for c in channels],
+        "total": num(total, 1),
+        "rows": [
+            {
+                "option": titles.get(r["option"], r["option"]),
+                "target": tname.get(r["target"], r["target"]),
+                "channel": cname.get(r["channel"], r["channel"]),
+                "amount": amount(r["amount"], unit),
+            }
+            for r in sorted(al["allocation"], key=lambda r: (-r["amount"], r["option"]))
+        ],
+        "binding": list(al.get("binding", [])),
+    }
 
 
 def _cost_unit(ws: Workspace) -> str:
@@ -1116,13 +1199,18 @@ def _provenance(
     samples: int,
     given: Mapping[str, Any],
 ) -> dict[str, Any]:
+    from policyeval.reporting.provenance import combined_hash
+
     methods = list(results["options"]["methods"])
+    files = list(given.get("files", []))
     return {
         "profile": f"{ws.profiles[pid].name} ({pid}, method {results['weights'][pid]['method']})",
         "methods": [METHOD_NAMES.get(m, m) for m in methods],
         "seed": seed,
         "samples": num(samples, 0),
-        "files": list(given.get("files", [])),
+        "files": files,
+        "n_files": len(files),
+        "inputs_sha256": combined_hash(files),
         "versions": [{"name": k, "version": v} for k, v in given.get("versions", {}).items()],
         "command": given.get("command", ""),
     }

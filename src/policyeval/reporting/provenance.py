@@ -34,6 +34,23 @@ def file_hashes(root: Path, files: Iterable[Path]) -> list[dict[str, str]]:
     return sorted(rows, key=lambda r: r["path"])
 
 
+def combined_hash(files: Iterable[Mapping[str, str]]) -> str:
+    """One SHA-256 over every input: of the lines ``"<sha256>  <path>\\n"``, sorted by path.
+
+    These are the lines ``sha256sum`` prints, so from the workspace folder
+    ``sha256sum FILES | sort -k 2 | sha256sum`` gives the same digest
+    (``LC_ALL=C`` for the byte order of the paths).
+
+    Examples
+    --------
+    >>> combined_hash([{"path": "b", "sha256": "2"}, {"path": "a", "sha256": "1"}]) == (
+    ...     hashlib.sha256(b"1  a\\n2  b\\n").hexdigest())
+    True
+    """
+    lines = "".join(f"{f['sha256']}  {f['path']}\n" for f in sorted(files, key=lambda f: f["path"]))
+    return hashlib.sha256(lines.encode()).hexdigest()
+
+
 def package_versions(names: Sequence[str] = PACKAGES) -> dict[str, str]:
     """Installed versions of the packages a memo depends on ("not installed" if absent)."""
     from importlib.metadata import PackageNotFoundError, version

@@ -14,6 +14,7 @@ A negative lead means the top option is overtaken at that end.
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -136,27 +137,54 @@ def _row(
     }
 
 
-def tornado_svg(t: Tornado, max_rows: int = 15) -> str:
+def tornado_svg(t: Tornado, max_rows: int = 15, labels: Mapping[str, str] | None = None) -> str:
     """A tornado chart as SVG text (deterministic bytes for the same data).
 
     Bars run from the lead at the factor's low end to the lead at its high
     end, around the base lead; the largest swings are on top.
 
+    Parameters
+    ----------
+    t : Tornado
+        The tornado data.
+    max_rows : int
+        Largest swings shown.
+    labels : mapping, optional
+        Readable names of option and criterion ids (default: the ids).
+
     Examples
     --------
-    >>> t = Tornado("a", 0.2, 0.2, ({"factor": "weight x", "lead_low": 0.1, "lead_high": 0.3,
+    >>> t = Tornado("a", 0.2, 0.2, ({"factor": "weight x", "kind": "weight", "option": None,
+    ...                             "criterion": "x", "lead_low": 0.1, "lead_high": 0.3,
     ...                             "swing": 0.2},))
-    >>> svg = tornado_svg(t)
-    >>> svg.startswith("<?xml") and svg == tornado_svg(t)
+    >>> svg = tornado_svg(t, labels={"x": "Cost", "a": "Option A"})
+    >>> svg.startswith("<?xml") and svg == tornado_svg(t, labels={"x": "Cost", "a": "Option A"})
+    True
+    >>> "Weight of Cost" in svg
     True
     """
+    import textwrap
+
     import matplotlib
     from matplotlib.figure import Figure  # no pyplot: no global state, no GUI backend
 
+    names = dict(labels or {})
+
+    def name(key: str) -> str:
+        return textwrap.shorten(names.get(key, key), 42, placeholder="…")
+
+    def label(r: Mapping[str, Any]) -> str:
+        if r["kind"] == "weight":
+            return "\n".join(textwrap.wrap(f"Weight of {name(r['criterion'])}", 44))
+        if r["option"] == t.top:  # the axis label names the top option
+            return "\n".join(textwrap.wrap(f"Its score on {name(r['criterion'])}", 44))
+        other = textwrap.wrap(names.get(r["option"], r["option"]), 52)  # in full: no clashes
+        return "\n".join([*other, f"score on {name(r['criterion'])}"])
+
     rows = list(t.rows[:max_rows])[::-1]
-    style = {"svg.hashsalt": "policyeval", "svg.fonttype": "none"}
+    style = {"svg.hashsalt": "policyeval", "svg.fonttype": "none", "font.size": 8}
     with matplotlib.rc_context(style):
-        fig = Figure(figsize=(7.0, 0.45 * len(rows) + 1.4))
+        fig = Figure(figsize=(7.0, 0.42 * len(rows) + 1.2), layout="constrained")
         ax = fig.subplots()
         for y, r in enumerate(rows):
             lo, hi = r["lead_low"], r["lead_high"]
@@ -164,10 +192,9 @@ def tornado_svg(t: Tornado, max_rows: int = 15) -> str:
             ax.barh(y, hi - t.base_lead, left=t.base_lead, color="#dd8452", height=0.6)
         ax.axvline(t.base_lead, color="black", linewidth=0.8)
         ax.axvline(0.0, color="grey", linewidth=0.8, linestyle="--")
-        ax.set_yticks(range(len(rows)), [r["factor"] for r in rows])
-        ax.set_xlabel(f"lead of {t.top} over the best other option (wsm)")
-        ax.set_title("Tornado: blue = low end, orange = high end")
-        fig.tight_layout()
+        ax.set_yticks(range(len(rows)), [label(r) for r in rows])
+        ax.set_xlabel(f"Lead of {name(t.top)} over the next best (weighted sum)")
+        ax.set_title("What moves the lead (blue: low end, orange: high end)", fontsize=9)
         buf = io.StringIO()
-        fig.savefig(buf, format="svg", metadata={"Date": None})
+        fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
     return buf.getvalue()
