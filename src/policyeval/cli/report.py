@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Annotated
@@ -37,9 +36,9 @@ def _date(value: str | None) -> str:
     import datetime as dt
 
     if value is None:
-        epoch = os.environ.get("SOURCE_DATE_EPOCH")
-        when = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
-        return when.date().isoformat()
+        from policyeval.reporting.provenance import default_date
+
+        return default_date()
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         usage_error(f"the date must look like YYYY-MM-DD. Got '{value}' instead.", "--date")
     try:

@@ -6,13 +6,22 @@ no clock (the memo date is an input) and file hashes are SHA-256 of the bytes.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import os
 import shlex
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 PACKAGES = ("policyeval", "numpy", "pandas", "scikit-criteria", "pulp", "jinja2", "matplotlib")
+
+
+def default_date() -> str:
+    """The memo date when none is given: SOURCE_DATE_EPOCH's, else today (UTC)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
+    return when.date().isoformat()
 
 
 def file_hashes(root: Path, files: Iterable[Path]) -> list[dict[str, str]]:

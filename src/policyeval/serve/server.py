@@ -19,10 +19,8 @@ Content-Security-Policy lets the page load nothing from elsewhere.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
-import os
 from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -32,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 from policyeval.errors import WorkspaceError
+from policyeval.reporting.provenance import default_date
 from policyeval.serve import api
 
 if TYPE_CHECKING:
@@ -53,13 +52,6 @@ CSP = (
 log = logging.getLogger("policyeval.serve")
 
 
-def memo_date() -> str:
-    """Today's date (UTC) as ``YYYY-MM-DD``, or SOURCE_DATE_EPOCH's when set."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    when = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
-    return when.date().isoformat()
-
-
 class BriefingServer(ThreadingHTTPServer):
     """The HTTP server, holding the workspace folder and its last good load."""
 
@@ -70,7 +62,7 @@ class BriefingServer(ThreadingHTTPServer):
         address: tuple[str, int],
         workspace: Path,
         memo_samples: int = api.MEMO_SAMPLES,
-        date: Callable[[], str] = memo_date,
+        date: Callable[[], str] = default_date,
     ) -> None:
         from policyeval.io import load_workspace
 
