@@ -150,11 +150,16 @@ def status(prob: pulp.LpProblem, solver: Any = None) -> str:
     import pulp
 
     solver = solver if solver is not None else make_solver()
-    if isinstance(solver, pulp.HiGHS):
-        with _quiet_stdout():
+    try:
+        if isinstance(solver, pulp.HiGHS):
+            with _quiet_stdout():
+                prob.solve(solver)
+        else:
             prob.solve(solver)
-    else:
-        prob.solve(solver)
+    except pulp.PulpSolverError:
+        # CBC writes no solution file when its preprocessing proves a binary model
+        # infeasible ("Pre-processing says infeasible or unbounded"); PuLP then raises
+        return "Infeasible"
     return pulp.LpStatus[prob.status]
 
 

@@ -87,10 +87,18 @@ class Checker:
             self.add("not-finite", entry, f"expected a finite number, got {_show(value)}")
             return None
         if minimum is not None and x < minimum:
-            self.add("out-of-range", entry, f"{_fmt(x)} is below the minimum {_fmt(minimum)}")
+            self.add(
+                "out-of-range",
+                entry,
+                f"{_fmt(x)} is below the minimum {_fmt(minimum)}; use a number >= {_fmt(minimum)}",
+            )
             return None
         if maximum is not None and x > maximum:
-            self.add("out-of-range", entry, f"{_fmt(x)} is above the maximum {_fmt(maximum)}")
+            self.add(
+                "out-of-range",
+                entry,
+                f"{_fmt(x)} is above the maximum {_fmt(maximum)}; use a number <= {_fmt(maximum)}",
+            )
             return None
         return x
 
@@ -174,7 +182,10 @@ def parse_number(value: Any, allow_fraction: bool = False) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # an integer beyond the float range
+            return math.inf if value > 0 else -math.inf
     if allow_fraction and isinstance(value, str):
         m = re.fullmatch(r"\s*([0-9.]+)\s*(?:/\s*([0-9.]+)\s*)?", value)
         if m:

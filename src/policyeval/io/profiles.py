@@ -114,8 +114,8 @@ def _check_spec(
     flat, children = tree.leaves(node), tree.children(node)
     spec: dict[str, Any] = {}
     named: list[str] | None = None
-    if method in ("points", "swing") and isinstance(data.get(method), dict | type(None)):
-        table = data.get(method) or {}
+    if method in ("points", "swing") and isinstance(data.get(method), dict):
+        table = data[method]
         named = _items(ck, list(table), f"{pre}{method}", flat, children)
         values = {}
         for item in named:
@@ -131,7 +131,7 @@ def _check_spec(
                 f"the most valued swing must be rated 100 (highest is {max(values.values()):g})",
             )
         spec[method] = values
-    elif method in ("points", "swing"):
+    elif method in ("points", "swing") and data.get(method) is not None:
         ck.mapping(data.get(method), f"{pre}{method}", "a mapping of item: number")
     elif method == "rank":
         spec.update(_check_ranking(ck, data, pre, flat, children))
@@ -150,7 +150,11 @@ def _check_spec(
             )
         members = ck.id_list(data.get("members"), f"{pre}members", profile_ids, "profile")
         if pid in members:
-            ck.add("self-member", f"{pre}members", f"profile '{pid}' cannot be a member of itself")
+            ck.add(
+                "self-member",
+                f"{pre}members",
+                f"profile '{pid}' cannot be a member of itself; remove it",
+            )
         if isinstance(data.get("members"), list) and len(data["members"]) < 1:
             ck.add("empty-group", f"{pre}members", "a group needs at least one member profile")
         spec["members"] = members
@@ -266,6 +270,9 @@ def _check_pairwise(
             ck.add("bad-judgement", where, f"expected [a, b, k], got {row!r}")
             continue
         a, b, k = row
+        if not isinstance(a, str) or not isinstance(b, str):
+            ck.add("bad-judgement", where, f"expected [a, b, k] with a and b ids, got {row!r}")
+            continue
         if a == b:
             ck.add("self-comparison", where, f"'{a}' is compared with itself; remove this row")
             continue
@@ -360,7 +367,7 @@ def _check_bounds(ck: Checker, value: Any, tree: Tree) -> dict[str, tuple[float,
 
 
 def check_group_cycles(profiles: dict[str, WeightProfile], issues: list[Issue]) -> None:
-    """A group profile may not reach itself through its members."""
+    """A group profile may not reach itself through its members (reported once per cycle)."""
 
     def reach(pid: str, path: tuple[str, ...]) -> tuple[str, ...] | None:
         prof = profiles.get(pid)
@@ -374,9 +381,11 @@ def check_group_cycles(profiles: dict[str, WeightProfile], issues: list[Issue]) 
                 return found
         return None
 
+    reported: set[frozenset[str]] = set()
     for pid in profiles:
         cycle = reach(pid, (pid,))
-        if cycle and cycle[0] == cycle[-1]:
+        if cycle and cycle[0] == cycle[-1] and frozenset(cycle) not in reported:
+            reported.add(frozenset(cycle))
             issues.append(
                 Issue(
                     "group-cycle",

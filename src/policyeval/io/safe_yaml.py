@@ -50,6 +50,20 @@ def _context(text: str, line: int) -> str:
     return " | ".join(f"{i + 1}: {lines[i]}" for i in range(lo, hi))
 
 
+def read_text(path: Path, rel: str) -> tuple[str | None, list[Issue]]:
+    """The text of a UTF-8 file (a byte-order mark is dropped), or None and the problem."""
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        return None, [Issue("unreadable", f"cannot read the file ({err.strerror})", rel)]
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError as err:
+        return None, [
+            Issue("not-utf8", f"the file is not UTF-8 (byte {err.start}); save it as UTF-8", rel)
+        ]
+
+
 def read_yaml(path: Path, rel: str) -> tuple[Any, list[Issue]]:
     """Load one YAML file.
 
@@ -65,20 +79,9 @@ def read_yaml(path: Path, rel: str) -> tuple[Any, list[Issue]]:
     data, issues
         The parsed document (None when it could not be read) and the problems found.
     """
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        return None, [Issue("unreadable", f"cannot read the file ({err.strerror})", rel)]
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        return None, [
-            Issue(
-                "not-utf8",
-                f"the file is not UTF-8 (byte {err.start}); save it as UTF-8",
-                rel,
-            )
-        ]
+    text, found = read_text(path, rel)
+    if text is None:
+        return None, found
     if not text.strip():
         return None, [Issue("empty-file", "the file is empty; fill it in or delete it", rel)]
     for n, line in enumerate(text.splitlines(), start=1):
@@ -93,7 +96,7 @@ def read_yaml(path: Path, rel: str) -> tuple[Any, list[Issue]]:
                 )
             ]
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader), []  # noqa: S506 - safe loader subclass
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - safe loader subclass
     except DuplicateKeyError as err:
         return None, [
             Issue(
@@ -119,3 +122,8 @@ def read_yaml(path: Path, rel: str) -> tuple[Any, list[Issue]]:
                 )
             ]
         return None, [Issue("yaml-syntax", f"YAML syntax error: {problem}", rel)]
+    if data is None:
+        return None, [
+            Issue("empty-file", "the file holds only comments; fill it in or delete it", rel)
+        ]
+    return data, []

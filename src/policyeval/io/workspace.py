@@ -6,13 +6,15 @@ all, each naming the file, the entry and the fix (DESIGN.md, Workspace format).
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 from typing import Any
 
 from policyeval.errors import Issue, WorkspaceError
-from policyeval.io.checks import Checker
+from policyeval.io.checks import ID_PATTERN, Checker
 from policyeval.io.profiles import Tree, check_group_cycles, check_profile
-from policyeval.io.safe_yaml import read_yaml
+from policyeval.io.safe_yaml import read_text, read_yaml
 from policyeval.model.workspace import (
     Criterion,
     Group,
@@ -68,18 +70,20 @@ def load_workspace(root: str | Path = ".") -> Workspace:
     root = Path(root)
     issues: list[Issue] = []
     files: list[Path] = []
-    for folder in ("criteria", "options"):
-        if not (root / folder).is_dir():
-            issues.append(
+    missing = [f"{folder}/" for folder in ("criteria", "options") if not (root / folder).is_dir()]
+    if missing:
+        where = "" if root.is_dir() else " (no such folder)"
+        nor = ", nor 'options/'" if len(missing) == 2 else ""
+        raise WorkspaceError(
+            [
                 Issue(
                     "missing-folder",
-                    f"folder '{folder}/' not found in {root}; is this a workspace? "
+                    f"folder '{missing[0]}' not found in {root}{where}{nor}; is this a workspace? "
                     "Pass --workspace DIR or create one with 'policyeval init DIR'",
-                    f"{folder}/",
+                    missing[0] if len(missing) == 1 else str(root),
                 )
-            )
-    if issues:
-        raise WorkspaceError(issues)
+            ]
+        )
 
     crit_file = root / "criteria" / "criteria.yaml"
     if not crit_file.is_file():
@@ -89,23 +93,28 @@ def load_workspace(root: str | Path = ".") -> Workspace:
     files.append(crit_file)
     data, found = read_yaml(crit_file, "criteria/criteria.yaml")
     issues += found
-    head, groups, criteria = _criteria(data, issues) if not found else ({}, (), ())
-    tree = Tree(criteria, groups)
-
-    profiles = _profiles(root, tree, issues, files)
-    options, declared = _options(root, criteria, issues, files)
-    packages, synergies = _packages(root, options, declared, criteria, issues, files)
+    head, groups, criteria, complete = _criteria(data, issues) if not found else ({}, (), (), False)
+    # when some criterion has no usable id, references to criteria cannot be checked
+    # without false alarms: they are checked on the next run, once criteria.yaml is fixed
+    known = criteria if complete else None
+    profiles, profile_ids = _profiles(
+        root, Tree(criteria if complete else (), groups), issues, files
+    )
+    options, declared = _options(root, known, issues, files)
+    packages, synergies = _packages(root, options, declared, known, issues, files)
     alloc = root / "options" / "allocation.yaml"
     if alloc.is_file():
         files.append(alloc)
-    csv = root / "criteria" / "countries.csv"
-    if csv.is_file():
-        files.append(csv)
+        _allocation(alloc, issues)
+    countries = root / "criteria" / "countries.csv"
+    if countries.is_file():
+        files.append(countries)
+        _countries(countries, issues)
 
     default = head.get("default_profile")
-    if default is not None and profiles and default not in profiles:
+    if default is not None and profile_ids and default not in profile_ids:
         Checker("criteria/criteria.yaml", issues).ref(
-            default, "default_profile", sorted(profiles), "profile"
+            default, "default_profile", sorted(profile_ids), "profile"
         )
     if issues:
         raise WorkspaceError(issues)
@@ -126,10 +135,16 @@ def load_workspace(root: str | Path = ".") -> Workspace:
 
 def _criteria(
     data: Any, issues: list[Issue]
-) -> tuple[dict, tuple[Group, ...], tuple[Criterion, ...]]:
+) -> tuple[dict, tuple[Group, ...], tuple[Criterion, ...], bool]:
+    """Header, groups, criteria, and whether every criterion entry has a usable id.
+
+    A criterion with problems other than its id is still returned (with defaults in place
+    of the bad entries) so that references to it are not reported again; the workspace is
+    not built anyway while there are issues.
+    """
     ck = Checker("criteria/criteria.yaml", issues)
     if ck.mapping(data, "", "a mapping with 'criteria:' (and optionally 'groups:')") is None:
-        return {}, (), ()
+        return {}, (), (), False
     ck.keys(data, "", CRITERIA_KEYS, required=("criteria",))
     groups: list[Group] = []
     raw_groups = data.get("groups") or []
@@ -148,7 +163,7 @@ def _criteria(
             parent = ck.ref(parent, f"{where}.parent", [x for x in group_ids if x != gid], "group")
         if gid is not None:
             if gid in [x.id for x in groups]:
-                ck.add("duplicate-id", f"{where}.id", f"group id '{gid}' is used twice")
+                ck.add("duplicate-id", f"{where}.id", f"group id '{gid}' is used twice; rename one")
                 continue
             groups.append(Group(gid, str(g.get("name") or gid), parent))
     _check_group_cycles(groups, ck)
@@ -157,20 +172,27 @@ def _criteria(
     raw = data.get("criteria")
     if not isinstance(raw, list) or not raw:
         if raw is not None:
-            ck.add("wrong-type", "criteria", "expected a non-empty list of criteria")
-        return data, tuple(groups), ()
+            ck.add(
+                "wrong-type", "criteria", "expected a non-empty list of criteria (id, name, ...)"
+            )
+        return data, tuple(groups), (), False
+    complete = True
     for i, c in enumerate(raw):
         where = f"criteria[{i}]"
         if ck.mapping(c, where) is None:
+            complete = False
             continue
         cid = c.get("id")
         if isinstance(cid, str):
             where = f"criteria.{cid}"
         ck.keys(c, where, CRITERION_KEYS, required=("id",))
-        before = len(issues)
-        cid = ck.identifier(cid, f"{where}.id")
-        if cid is not None and (cid in [x.id for x in criteria] or cid in group_ids):
+        if cid is None or ck.identifier(cid, f"{where}.id") is None:
+            complete = False
+            continue
+        if cid in [x.id for x in criteria] or cid in group_ids:
             ck.add("duplicate-id", f"{where}.id", f"id '{cid}' is used twice; ids must be unique")
+            complete = complete and cid not in group_ids  # its scores would be unknown
+            continue
         group = c.get("group")
         if group is not None:
             group = ck.ref(group, f"{where}.group", [g.id for g in groups], "group")
@@ -182,13 +204,11 @@ def _criteria(
         if combine is not None:
             combine = ck.choice(combine, f"{where}.combine", COMBINES, "combine rule")
         pref = _preference(ck, c.get("preference"), f"{where}.preference")
-        if len(issues) > before or cid is None:
-            continue
         criteria.append(
             Criterion(
                 id=cid,
                 name=str(c.get("name") or cid),
-                direction=direction,  # type: ignore[arg-type]
+                direction=direction or "max",  # type: ignore[arg-type]
                 group=group,
                 scale=scale,
                 combine=combine,
@@ -200,8 +220,47 @@ def _criteria(
         )
     for g in groups:
         if not Tree(tuple(criteria), tuple(groups)).leaves(g.id):
-            ck.add("empty-group", f"groups.{g.id}", f"group '{g.id}' holds no criterion")
-    return data, tuple(groups), tuple(criteria)
+            ck.add(
+                "empty-group",
+                f"groups.{g.id}",
+                f"group '{g.id}' holds no criterion; remove it or put criteria in it",
+            )
+    return data, tuple(groups), tuple(criteria), complete
+
+
+def _allocation(path: Path, issues: list[Issue]) -> None:
+    """What every command relies on in options/allocation.yaml: readable, a mapping, budget >= 0.
+
+    The rest of the resource model is checked by ``policyeval allocate``, which reads it.
+    """
+    rel = "options/allocation.yaml"
+    data, found = read_yaml(path, rel)
+    issues += found
+    ck = Checker(rel, issues)
+    if found or ck.mapping(data, "", "a mapping (unit, budget, targets, channels, ...)") is None:
+        return
+    if data.get("budget") is not None:
+        ck.number(data["budget"], "budget", minimum=0)
+
+
+def _countries(path: Path, issues: list[Issue]) -> None:
+    """criteria/countries.csv (context data for ``allocate``): UTF-8, a 'country' column."""
+    rel = "criteria/countries.csv"
+    text, found = read_text(path, rel)
+    issues += found
+    if text is None:
+        return
+    header = next(csv.reader(io.StringIO(text)), [])
+    if "country" not in header:
+        issues.append(
+            Issue(
+                "missing-column",
+                "the first line must name the columns, one of them 'country' (found: "
+                f"{', '.join(header) or 'nothing'}); add the header line",
+                rel,
+                "line 1",
+            )
+        )
 
 
 def _check_group_cycles(groups: list[Group], ck: Checker) -> None:
@@ -268,7 +327,8 @@ def _preference(ck: Checker, value: Any, entry: str) -> dict[str, Any]:
 
 def _profiles(
     root: Path, tree: Tree, issues: list[Issue], files: list[Path]
-) -> dict[str, WeightProfile]:
+) -> tuple[dict[str, WeightProfile], list[str]]:
+    """The valid profiles, and the ids (file names) of every profile file."""
     folder = root / "criteria" / "weights"
     paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
     if not paths:
@@ -279,7 +339,7 @@ def _profiles(
                 "criteria/weights/",
             )
         )
-        return {}
+        return {}, []
     ids = [p.stem for p in paths]
     profiles: dict[str, WeightProfile] = {}
     for path in paths:
@@ -299,27 +359,33 @@ def _profiles(
             if prof is not None:
                 profiles[path.stem] = prof
     check_group_cycles(profiles, issues)
-    return profiles
+    return profiles, ids
 
 
 def _options(
-    root: Path, criteria: tuple[Criterion, ...], issues: list[Issue], files: list[Path]
+    root: Path, criteria: tuple[Criterion, ...] | None, issues: list[Issue], files: list[Path]
 ) -> tuple[tuple[Option, ...], list[str]]:
-    """The valid options, and the ids of every declared measure (valid or not)."""
+    """The valid options, and the ids of every declared measure (valid or not).
+
+    ``criteria`` None: the criteria are unknown, scores are not checked against them.
+    """
     paths = [p for p in sorted((root / "options").glob("*.yaml")) if p.name not in NOT_OPTIONS]
     if not paths:
         issues.append(Issue("no-options", "no option found; add options/ID.yaml files", "options/"))
         return (), []
     raw: dict[str, tuple[str, dict]] = {}
+    # every option file also declares its file name (ids must match it), so that an id that
+    # is missing, malformed, repeated or different from the name is reported once, not again
+    # by every reference to the file
+    stems: list[tuple[str, bool]] = []
     for path in paths:
         rel = f"options/{path.name}"
         files.append(path)
         data, found = read_yaml(path, rel)
         issues += found
-        if found:
-            continue
         ck = Checker(rel, issues)
-        if ck.mapping(data, "", "a mapping with id, title and scores") is None:
+        stems.append((path.stem, isinstance(data, dict) and data.get("kind") == "baseline"))
+        if found or ck.mapping(data, "", "a mapping with id, title and scores") is None:
             continue
         oid = data.get("id")
         if oid is None:
@@ -328,12 +394,18 @@ def _options(
         if ck.identifier(oid, "id") is None:
             continue
         if oid in raw:
-            ck.add("duplicate-id", "id", f"option id '{oid}' is also used in {raw[oid][0]}")
+            ck.add(
+                "duplicate-id",
+                "id",
+                f"option id '{oid}' is also used in {raw[oid][0]}; "
+                f"give each option its own id (here: id: {path.stem})",
+            )
             continue
         if oid != path.stem:
             ck.add("id-file-mismatch", "id", f"id '{oid}' must match the file name '{path.stem}'")
         raw[oid] = (rel, data)
-    ids = list(raw)
+    extra = [(s, b) for s, b in stems if s not in raw and ID_PATTERN.match(s)]
+    ids = list(raw) + [s for s, _ in extra]
     options = []
     for oid, (rel, data) in raw.items():
         opt = _option(Checker(rel, issues), oid, data, ids, criteria)
@@ -353,11 +425,12 @@ def _options(
     _check_requires(options, issues)
     options.sort(key=lambda o: (not o.is_baseline, o.id))
     declared = [oid for oid, (_, data) in raw.items() if data.get("kind") != "baseline"]
+    declared += [s for s, base in extra if not base]
     return tuple(options), declared
 
 
 def _option(
-    ck: Checker, oid: str, data: dict, ids: list[str], criteria: tuple[Criterion, ...]
+    ck: Checker, oid: str, data: dict, ids: list[str], criteria: tuple[Criterion, ...] | None
 ) -> Option | None:
     before = len(ck.issues)
     ck.keys(data, "", OPTION_KEYS, required=("title", "scores"))
@@ -398,9 +471,13 @@ def _option(
     )
 
 
-def _scores(ck: Checker, value: Any, criteria: tuple[Criterion, ...]) -> dict[str, Score] | None:
+def _scores(
+    ck: Checker, value: Any, criteria: tuple[Criterion, ...] | None
+) -> dict[str, Score] | None:
     if value is None or ck.mapping(value, "scores", "a mapping criterion: score") is None:
         return None
+    if criteria is None:
+        return {}
     known = [c.id for c in criteria]
     for key in value:
         if key not in known:
@@ -412,7 +489,7 @@ def _scores(ck: Checker, value: Any, criteria: tuple[Criterion, ...]) -> dict[st
             ck.add(
                 "missing-score",
                 where,
-                f"no score for criterion '{c.id}'; every option scores every criterion",
+                f"no score for criterion '{c.id}'; every option scores every criterion: add one",
             )
             continue
         s = _score(ck, value[c.id], where, c)
@@ -426,12 +503,14 @@ def _score(ck: Checker, raw: Any, where: str, c: Criterion) -> Score | None:
         v = ck.number(raw, where)
         return None if v is None or not _in_scale(ck, v, where, c) else Score(v)
     ck.keys(raw, where, SCORE_KEYS, required=("value",))
-    if "value" not in raw:
+    if raw.get("value") is None:  # reported as missing by ck.keys
         return None
     v = ck.number(raw["value"], f"{where}.value")
     lo = ck.number(raw["low"], f"{where}.low") if raw.get("low") is not None else None
     hi = ck.number(raw["high"], f"{where}.high") if raw.get("high") is not None else None
-    if v is None or ("low" in raw and lo is None) or ("high" in raw and hi is None):
+    bad_lo = raw.get("low") is not None and lo is None  # low: null means no range
+    bad_hi = raw.get("high") is not None and hi is None
+    if v is None or bad_lo or bad_hi:
         return None
     ok = True
     if lo is not None and hi is not None and lo > hi:
@@ -474,8 +553,13 @@ def _in_scale(ck: Checker, x: float, where: str, c: Criterion) -> bool:
 
 
 def _check_requires(options: list[Option], issues: list[Issue]) -> None:
-    """An option whose chain of requires meets an exclusion can never be funded."""
+    """Options whose chain of requires meets an exclusion can never be funded.
+
+    Reported once per exclusion, on the option that declares it, listing every
+    option that cannot be funded because of it.
+    """
     by_id = {o.id: o for o in options}
+    blocked: dict[tuple[str, str], list[str]] = {}
     for o in options:
         if o.is_baseline:
             continue
@@ -491,30 +575,31 @@ def _check_requires(options: list[Option], issues: list[Issue]) -> None:
                 issues.append(
                     Issue(
                         "requires-baseline",
-                        f"requires the baseline '{r}', which is not funded",
+                        f"requires the baseline '{r}', which is not funded; remove it",
                         f"options/{o.id}.yaml",
                         "requires",
                     )
                 )
         clash = sorted((a, b) for a in closure for b in by_id[a].excludes if b in closure)
         if clash:
-            a, b = clash[0]
-            issues.append(
-                Issue(
-                    "unfundable",
-                    f"cannot be funded: its chain of requires ({', '.join(sorted(closure))}) "
-                    f"includes '{a}', which excludes '{b}'; drop a requires or the excludes",
-                    f"options/{o.id}.yaml",
-                    "requires",
-                )
+            blocked.setdefault(clash[0], []).append(o.id)
+    for (a, b), ids in sorted(blocked.items()):
+        issues.append(
+            Issue(
+                "unfundable",
+                f"'{a}' excludes '{b}', but the chains of requires of {', '.join(sorted(ids))} "
+                f"hold both, so none of them can be funded; drop a requires or this excludes",
+                f"options/{a}.yaml",
+                "excludes",
             )
+        )
 
 
 def _packages(
     root: Path,
     options: tuple[Option, ...],
     measures: list[str],
-    criteria: tuple[Criterion, ...],
+    criteria: tuple[Criterion, ...] | None,
     issues: list[Issue],
     files: list[Path],
 ) -> tuple[tuple[Package, ...], tuple[Synergy, ...]]:
@@ -555,16 +640,23 @@ def _packages(
         members = ck.id_list(p.get("options"), f"{where}.options", measures, "measure")
         if isinstance(p.get("options"), list) and not p["options"]:
             ck.add("empty-package", f"{where}.options", "a package needs at least one option")
+        clashes = {
+            tuple(sorted((a, b)))
+            for a in members
+            if a in by_id
+            for b in by_id[a].excludes
+            if b in members
+        }
+        for a, b in sorted(clashes):
+            ck.add(
+                "excluded-pair",
+                f"{where}.options",
+                f"'{a}' and '{b}' cannot be funded together (excludes), so a package cannot "
+                "hold both: remove one",
+            )
         for a in (m for m in members if m in by_id):
-            for b in by_id[a].excludes:
-                if b in members and a < b:
-                    ck.add(
-                        "excluded-pair",
-                        f"{where}.options",
-                        f"'{a}' excludes '{b}'; a package cannot hold both",
-                    )
             for r in by_id[a].requires:
-                if r not in members:
+                if r not in members and r in measures:
                     ck.add(
                         "missing-required",
                         f"{where}.options",
@@ -581,7 +673,7 @@ def _packages(
     if not isinstance(raw_syn, list):
         ck.add("wrong-type", "synergies", "expected a list of synergies")
         raw_syn = []
-    crit_ids = [c.id for c in criteria]
+    crit_ids = None if criteria is None else [c.id for c in criteria]
     for i, s in enumerate(raw_syn):
         where = f"synergies[{i}]"
         if ck.mapping(s, where) is None:
@@ -596,7 +688,7 @@ def _packages(
         adjust = {}
         if s.get("adjust") is not None and ck.mapping(s["adjust"], f"{where}.adjust") is not None:
             for cid, x in s["adjust"].items():
-                if ck.ref(cid, f"{where}.adjust.{cid}", crit_ids, "criterion") is not None:
+                if crit_ids is None or ck.ref(cid, f"{where}.adjust.{cid}", crit_ids, "criterion"):
                     v = ck.number(x, f"{where}.adjust.{cid}")
                     if v is not None:
                         adjust[cid] = v

@@ -16,7 +16,7 @@ from policyeval.ranking.ranks import competition_rank
 from policyeval.ranking.result import Ranking, RankRow
 from policyeval.ranking.topsis import topsis
 from policyeval.ranking.vikor import vikor, vikor_conditions
-from policyeval.ranking.wsm import WPM_FLOOR, wpm, wsm
+from policyeval.ranking.wsm import WPM_FLOOR, wpm, wsm_scores
 
 METHODS = ("wsm", "wpm", "topsis", "vikor", "promethee", "electre")
 
@@ -96,7 +96,7 @@ def _kernel(
 ) -> dict[str, Any]:
     """Run one method; ``score`` is in the method's own sense (vikor: Q)."""
     if method == "wsm":
-        return {"score": wsm(problem.values(x), w)}
+        return {"score": wsm_scores(x, problem.maximize, problem.scale_lo, problem.scale_hi, w)}
     if method == "wpm":
         return {"score": wpm(problem.values(x), w, params["floor"])}
     if method == "topsis":
