@@ -37,15 +37,7 @@ ARGUMENT_CASES: list = [
     ("unknown must-fund", ["optimize", "--must-fund", "alpah"], "--must-fund", "'alpha'"),
     ("malformed at-least", ["optimize", "--at-least", "a=x"], "--at-least", "expected REC"),
     ("too few frontier points", ["frontier", "--points", "0"], "--points", "must be an integer"),
-    pytest.param(
-        "report date not a date",
-        ["report", "--date", "2026-02-30"],
-        "--date",
-        "YYYY-MM-DD",
-        marks=pytest.mark.xfail(
-            strict=True, reason="cli/report.py says what is wrong but not what to give instead"
-        ),
-    ),
+    ("report date not a date", ["report", "--date", "2026-02-30"], "--date", "YYYY-MM-DD"),
     ("unknown report template", ["report", "--template", "nope"], "--template", "Choices:"),
     ("unknown report format", ["report", "--format", "docx"], "--format", "Choices:"),
     ("report samples zero", ["report", "--samples", "0"], "--samples", ">= 1"),
@@ -101,11 +93,6 @@ def test_workspace_argument_that_is_not_a_workspace(tiny_ws: Path, target: str) 
     assert snapshot(tiny_ws) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli/optimize.py frontier writes the chart with its own tempfile code (exit 1); "
-    "policyeval.io.writer.write_atomic would give exit 2 naming the path",
-)
 def test_unwritable_frontier_chart(tiny_ws: Path) -> None:
     before = snapshot(tiny_ws)
     chart = tiny_ws / "options" / "alpha.yaml" / "frontier.svg"

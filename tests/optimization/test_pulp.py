@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from policyeval.errors import InfeasibleError, WorkspaceError
 from policyeval import lp
+from policyeval.errors import InfeasibleError, WorkspaceError
 
 SOLVERS = lp.available_solvers()
 

@@ -7,6 +7,8 @@ level, so that ``policyeval --help`` stays fast.
 from __future__ import annotations
 
 import importlib
+import sys
+from collections.abc import Iterable
 from typing import Annotated
 
 import typer
@@ -27,14 +29,13 @@ COMMAND_MODULES = [
     "init",
 ]
 
-app = typer.Typer(
-    name="policyeval",
-    help="Evaluate policy recommendations: weights, rankings, robustness, budgets and memos.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
+#: Commands and the module that registers each (``main`` loads only the one asked for).
+COMMANDS = {
+    "validate": "validate", "weights": "weights", "rank": "rank", "sensitivity": "sensitivity",
+    "optimize": "optimize", "frontier": "optimize", "allocate": "optimize", "report": "report",
+    "serve": "serve", "elicit": "elicit", "export-xlsx": "xlsx", "import-xlsx": "xlsx",
+    "init": "init",
+}  # fmt: skip
 
 
 def _version(value: bool) -> None:
@@ -43,7 +44,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     debug: Annotated[
         bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
@@ -56,10 +56,31 @@ def _root(
     DEBUG["on"] = debug
 
 
-for _name in COMMAND_MODULES:
-    importlib.import_module(f"policyeval.cli.{_name}").register(app)
+def build(modules: Iterable[str] = COMMAND_MODULES) -> typer.Typer:
+    """The app with the commands of ``modules``."""
+    cli = typer.Typer(
+        name="policyeval",
+        help="Evaluate policy recommendations: weights, rankings, robustness, budgets and memos.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+    )
+    cli.callback()(_root)
+    for name in modules:
+        importlib.import_module(f"policyeval.cli.{name}").register(cli)
+    return cli
+
+
+app = build()
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point.
+
+    Typer builds the parameters of every registered command on each run; when the
+    command is named, only its module is registered, so that it starts faster.
+    """
+    words = [a for a in sys.argv[1:] if not a.startswith("-")]
+    name = words[0] if words else None
+    (build([COMMANDS[name]]) if name in COMMANDS else app)()

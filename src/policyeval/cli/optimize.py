@@ -179,13 +179,9 @@ def frontier(
     w = _weights(ws, profile)
     result = efficient_frontier(ws, w, points, solver)
     if chart is not None:
-        import os
-        import tempfile
+        from policyeval.io.writer import write_atomic
 
-        fd, tmp = tempfile.mkstemp(dir=chart.parent or Path("."), suffix=".svg.tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(frontier_svg(result, f"Efficient frontier — profile {w.profile}"))
-        os.replace(tmp, chart)
+        write_atomic(chart, frontier_svg(result, f"Efficient frontier — profile {w.profile}"))
     if fmt is Format.json:
         emit_json(result.to_dict())
     elif fmt is Format.csv:

@@ -111,7 +111,9 @@ def _print_one(result, titles: dict[str, str], title: str) -> None:  # noqa: ANN
         table.add_column(col, justify=justify)
     for r in result.rows:
         label = titles.get(r.option, r.option)
-        table.add_row(str(r.rank), r.option, label + (" (baseline)" if r.baseline else ""), fmt_num(r.score))
+        table.add_row(
+            str(r.rank), r.option, label + (" (baseline)" if r.baseline else ""), fmt_num(r.score)
+        )
     console().print(table)
 
 

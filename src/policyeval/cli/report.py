@@ -44,7 +44,11 @@ def _date(value: str | None) -> str:
     try:
         dt.date.fromisoformat(value)
     except ValueError:
-        usage_error(f"'{value}' is not a calendar date (YYYY-MM-DD).", "--date")
+        usage_error(
+            f"'{value}' is not a calendar date; give an existing day as YYYY-MM-DD "
+            "(e.g. 2026-02-28).",
+            "--date",
+        )
     return value
 
 

@@ -59,7 +59,9 @@ def weights(
             table.add_column(f"{r.profile}\n({r.method})", justify="right")
         for c in ws.criteria:
             table.add_row(c.id, c.group or "", *(fmt_num(r.weights[c.id]) for r in results))
-        crs = [fmt_num(r.consistency_ratio) if r.consistency_ratio is not None else "" for r in results]
+        crs = [
+            fmt_num(r.consistency_ratio) if r.consistency_ratio is not None else "" for r in results
+        ]
         if any(crs):
             table.add_row("AHP consistency", "ratio (CR)", *crs)
         console().print(table)

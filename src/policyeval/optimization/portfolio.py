@@ -35,8 +35,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from policyeval.errors import InfeasibleError, Issue, did_you_mean, fail_if
 from policyeval import lp
+from policyeval.errors import InfeasibleError, Issue, did_you_mean, fail_if
 
 if TYPE_CHECKING:
     import pulp
@@ -232,7 +232,8 @@ def portfolio_data(
                 issues.append(
                     Issue(
                         "unknown-measure",
-                        f"unknown measure '{name}'.{did_you_mean(name, ids)}",
+                        f"unknown measure '{name}'.{did_you_mean(name, ids)} "
+                        f"Measures: {', '.join(ids)}",
                         "",
                         entry,
                     )
@@ -245,7 +246,9 @@ def portfolio_data(
             if rec not in labels:
                 msg = f"unknown recommendation '{rec}'.{did_you_mean(rec, labels)} "
                 issues.append(
-                    Issue("unknown-recommendation", msg + f"Choices: {labels}", "", entry)
+                    Issue(
+                        "unknown-recommendation", msg + f"Choices: {', '.join(labels)}", "", entry
+                    )
                 )
             if k < 0:
                 issues.append(Issue("bad-argument", f"{rec}={k}: expected k >= 0", "", entry))
