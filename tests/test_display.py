@@ -27,3 +27,21 @@ def test_html_is_escaped() -> None:
     from policyeval.display import html_table
 
     assert "&lt;script&gt;" in html_table("x", ["a"], [["<script>"]])
+
+
+def test_robustness_and_budget_results_render_as_html_tables(tiny: Path, shipped: Path) -> None:
+    from policyeval.optimization import allocate, efficient_frontier, optimize_portfolio
+    from policyeval.sensitivity import run_sensitivity
+
+    ws = load_workspace(tiny)
+    w = compute_weights(ws)
+    report = run_sensitivity(ws, samples=500, seed=0)
+    html = report._repr_html_()
+    assert html.startswith("<table>") and "rank 1" in html and "alpha" in html
+    plan = optimize_portfolio(ws, w, budget=14)
+    assert "<td>alpha</td>" in plan._repr_html_() and "<td>beta</td>" in plan._repr_html_()
+    frontier = efficient_frontier(ws, w)
+    assert frontier._repr_html_().count("<tr>") == 1 + len(frontier.points)
+    shipped_ws = load_workspace(shipped)
+    result = allocate(shipped_ws, compute_weights(shipped_ws))
+    assert result._repr_html_().count("<tr>") == 1 + len(result.allocation)

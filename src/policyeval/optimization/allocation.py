@@ -101,6 +101,14 @@ class AllocationResult:
     setups: tuple[dict[str, Any], ...] = ()
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
 
+    def _repr_html_(self) -> str:
+        from policyeval.display import html_table
+
+        header = ["option", "target", "channel", "amount"]
+        rows = [[r[k] for k in header] for r in self.allocation]
+        caption = f"Allocation ({self.status}): {self.budget:g} {self.unit}, value {self.value:.4g}"
+        return html_table(caption, header, rows)
+
     def to_dict(self) -> dict[str, Any]:
         """DESIGN.md ``allocate`` JSON shape plus extra keys."""
         return {

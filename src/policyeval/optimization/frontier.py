@@ -48,6 +48,13 @@ class FrontierResult:
     profile: str | None = None
     solver: str = "cbc"
 
+    def _repr_html_(self) -> str:
+        from policyeval.display import html_table
+
+        rows = [(p.budget, p.value, p.cost, p.marginal, ", ".join(p.selected)) for p in self.points]
+        header = ["budget", "value", "cost", "marginal value", "portfolio"]
+        return html_table(f"Efficient frontier ({self.mode})", header, rows)
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data: profile, mode, solver, points (budget, value, cost, selected, marginal)."""
         return {

@@ -135,6 +135,13 @@ class PortfolioResult:
     solver: str = "cbc"
     robust: dict[str, Any] | None = None
 
+    def _repr_html_(self) -> str:
+        from policyeval.display import html_table
+
+        caption = f"Portfolio ({self.status}): value {self.value:.4g}, cost {self.cost:g}"
+        caption += f" of budget {self.budget:g}"
+        return html_table(caption, ["selected measure"], [[s] for s in self.selected])
+
     def to_dict(self) -> dict[str, Any]:
         """DESIGN.md ``optimize`` JSON shape plus extra keys."""
         out: dict[str, Any] = {

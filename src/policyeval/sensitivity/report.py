@@ -70,6 +70,18 @@ class SensitivityReport:
         i = int(np.argmax(b1))
         return self.smaa.options[i], float(b1[i])
 
+    def _repr_html_(self) -> str:
+        from policyeval.display import html_table
+
+        acc = self.smaa.acceptability
+        rows = sorted(
+            ((o, *acc[i, : min(3, acc.shape[1])]) for i, o in enumerate(self.smaa.options)),
+            key=lambda r: -r[1],
+        )
+        header = ["option", *(f"rank {k + 1}" for k in range(min(3, acc.shape[1])))]
+        caption = f"Rank acceptability ({self.method}, {self.smaa.samples} samples)"
+        return html_table(caption, header, rows, [self.summary, *self.warnings])
+
     def to_dict(self) -> dict[str, Any]:
         """The DESIGN.md ``sensitivity`` JSON shape plus extra keys (full precision)."""
         s = self.smaa
