@@ -29,7 +29,8 @@ def validate(workspace: WorkspaceOpt = Path(".")) -> None:
         + (f" across recommendations {', '.join(recs)}" if recs else "")
         + (f"; baseline '{ws.baseline.id}'" if ws.baseline else "; no baseline"),
         f"  scores:   {total} ({judged} with a range)",
-        f"  packages: {len(ws.packages)} ({len(ws.synergies)} synergies)",
+        f"  packages: {len(ws.packages)} ({len(ws.synergies)} "
+        + ("synergy)" if len(ws.synergies) == 1 else "synergies)"),
         f"  profiles: {', '.join(sorted(ws.profiles))}"
         + (f" (default: {ws.default_profile})" if ws.default_profile else ""),
     ]
