@@ -182,13 +182,28 @@ class _Accumulator:
                 self.beats[i + 1 :, i] += rows - count
 
 
-def _first_shares(u: np.ndarray, who: np.ndarray) -> np.ndarray:
-    """Per leading row k: sum over samples of ``1/t`` where option ``who[k]`` is among
-    the ``t`` options tied first. ``u`` has shape ``(k, samples, n)``."""
-    best = u.max(axis=-1, keepdims=True)
-    top = best - u <= TIE_TOL * np.maximum(1.0, np.maximum(np.abs(best), np.abs(u)))
-    mine = np.take_along_axis(top, who[:, None, None], axis=-1)[..., 0]
-    return (mine / top.sum(axis=-1)).sum(axis=-1)
+def _first_shares(u: np.ndarray, who: np.ndarray, layout: str = "ksn") -> np.ndarray:
+    """Per k: sum over samples of ``1/t`` where option ``who[k]`` is among the ``t``
+    options tied first. ``u`` has shape ``(k, samples, n)``, or ``(samples, n, k)`` with
+    ``layout="snk"`` (as a batched product gives it, no transpose needed).
+
+    Ties are counted only on the samples where ``who[k]`` is first, so the cost is one
+    maximum over ``u`` plus work proportional to the wins.
+    """
+    if layout == "snk":
+        best = u.max(axis=1).T  # (k, samples)
+        mine = u[:, who, np.arange(len(who))].T
+    else:
+        best = u.max(axis=-1)
+        mine = np.take_along_axis(u, who[:, None, None], axis=-1)[..., 0]
+    first = best - mine <= TIE_TOL * np.maximum(1.0, np.maximum(np.abs(best), np.abs(mine)))
+    kk, ss = np.nonzero(first)
+    rows = u[ss, :, kk] if layout == "snk" else u[kk, ss]
+    top = best[kk, ss][:, None]
+    tied = (top - rows <= TIE_TOL * np.maximum(1.0, np.maximum(np.abs(top), np.abs(rows)))).sum(-1)
+    out = np.zeros(len(who))
+    np.add.at(out, kk, 1.0 / tied)
+    return out
 
 
 def _chunk_blocks(chunk: int | None, n: int, m: int) -> int:
@@ -324,6 +339,10 @@ def _confidence(
     wins = np.zeros(len(who))
     for size, rng in block_rngs(seed, samples, CONFIDENCE_STREAM):
         x = score_block(rng, size, problem.scores, problem.low, problem.high)
+        if method == "wsm":  # affine in the weights: every central vector in one product
+            w = central[who] / central[who].sum(axis=1, keepdims=True)
+            wins += _first_shares(problem.values(x) @ w.T, who, layout="snk")
+            continue
         for lo in range(0, len(who), group):
             k = who[lo : lo + group]
             u = score_batch(method, problem, central[k, None, :], x, **params)  # (k, size, n)
