@@ -111,6 +111,21 @@ def usage_error(message: str, entry: str = "") -> None:
     raise WorkspaceError([Issue("bad-argument", message, "", entry)])
 
 
+def check_choice(
+    value: str, choices: Sequence[str], option: str, what: str = "", note: str = ""
+) -> str:
+    """Return ``value`` if it is one of ``choices``, else a usage error with a did-you-mean."""
+    if value not in choices:
+        from policyeval.errors import did_you_mean
+
+        usage_error(
+            f"unknown {what or option.lstrip('-')} '{value}'.{did_you_mean(value, choices)} "
+            f"Choices: {', '.join(choices)}{note}",
+            option,
+        )
+    return value
+
+
 def _jsonable(obj: Any) -> Any:
     if isinstance(obj, float) and not math.isfinite(obj):
         return None

@@ -12,6 +12,7 @@ from policyeval.cli.common import (
     FormatOpt,
     ProfileOpt,
     WorkspaceOpt,
+    check_choice,
     console,
     emit_csv,
     emit_json,
@@ -48,17 +49,11 @@ def rank(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Rank options (baseline marked) or packages by an MCDA method, or by all of them."""
-    from policyeval.errors import did_you_mean
     from policyeval.model import build_problem
     from policyeval.ranking import METHODS, rank_all, rank_problem
     from policyeval.weighting import compute_weights
 
-    if method != "all" and method not in METHODS:
-        usage_error(
-            f"unknown method '{method}'.{did_you_mean(method, [*METHODS, 'all'])} "
-            f"Choices: {', '.join(METHODS)}, all",
-            "--method",
-        )
+    check_choice(method, [*METHODS, "all"], "--method")
     ws = load(workspace)
     if packages and not ws.packages:
         usage_error("this workspace has no packages; add options/packages.yaml", "--packages")

@@ -8,7 +8,14 @@ from typing import Annotated
 
 import typer
 
-from policyeval.cli.common import ProfileOpt, WorkspaceOpt, handle_errors, load, usage_error
+from policyeval.cli.common import (
+    ProfileOpt,
+    WorkspaceOpt,
+    check_choice,
+    handle_errors,
+    load,
+    usage_error,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -18,16 +25,9 @@ def register(app: typer.Typer) -> None:
 
 def _choices(value: str, allowed: tuple[str, ...], option: str) -> list[str]:
     """``all``, one name or a comma-separated list, checked against ``allowed``."""
-    from policyeval.errors import did_you_mean
-
     names = list(allowed) if value == "all" else [v.strip() for v in value.split(",") if v.strip()]
     for name in names or [value]:
-        if name not in allowed:
-            usage_error(
-                f"unknown {option.lstrip('-')} '{name}'.{did_you_mean(name, allowed)} "
-                f"Choices: {', '.join(allowed)}, all (or a comma-separated list)",
-                option,
-            )
+        check_choice(name, allowed, option, note=", all (or a comma-separated list)")
     return [n for n in allowed if n in names]
 
 

@@ -13,6 +13,7 @@ from policyeval.cli.common import (
     FormatOpt,
     ProfileOpt,
     WorkspaceOpt,
+    check_choice,
     console,
     emit_csv,
     emit_json,
@@ -71,16 +72,10 @@ def sensitivity(
 ) -> None:
     """Robustness of the ranking: SMAA-2 acceptability, weight stability, what it would
     take to change the top option, tornado, rank reversal and stakeholders' agreement."""
-    from policyeval.errors import did_you_mean
     from policyeval.ranking import METHODS
     from policyeval.sensitivity import run_sensitivity
 
-    if method not in METHODS:
-        usage_error(
-            f"unknown method '{method}'.{did_you_mean(method, METHODS)} "
-            f"Choices: {', '.join(METHODS)}",
-            "--method",
-        )
+    check_choice(method, METHODS, "--method")
     if samples < 1:
         usage_error(f"--samples must be a positive integer. Got {samples} instead.", "--samples")
     if top_k < 1:
