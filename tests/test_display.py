@@ -16,7 +16,7 @@ def test_results_render_as_html_tables(tiny: Path) -> None:
     problem = build_problem(ws)
     for obj in (w, rank_problem(problem, w, "topsis"), rank_all(problem, w)):
         html = obj._repr_html_()
-        assert html.startswith("<table><caption>") and "</table>" in html
+        assert "<caption>" in html and "</table>" in html
     one = rank_problem(problem, w, "wsm")._repr_html_()
     assert one.count("<tr>") == 1 + len(problem.options)
     assert "status_quo (baseline)" in one

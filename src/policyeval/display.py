@@ -30,3 +30,26 @@ def html_table(
         f"<table><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
         f"<tbody>{body}</tbody></table>{foot}"
     )
+
+
+def styled(
+    frame: Any,
+    caption: str,
+    percent: Sequence[str] = (),
+    digits: int = 3,
+    notes: Iterable[str] = (),
+) -> str:
+    """A pandas DataFrame as notebook HTML: caption, percentages, rounded numbers, no index.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> "50.0%" in styled(pd.DataFrame({"w": [0.5]}), "W", percent=["w"])
+    True
+    """
+    fmt = {c: "{:.1%}" for c in percent if c in frame.columns}
+    for c in frame.columns:
+        if c not in fmt and frame[c].dtype.kind == "f":
+            fmt[c] = f"{{:.{digits}f}}"
+    html_out = frame.style.format(fmt, na_rep="—").hide(axis="index").set_caption(caption).to_html()
+    return html_out + "".join(f"<p><em>{html.escape(n)}</em></p>" for n in notes)

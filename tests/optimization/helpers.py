@@ -65,7 +65,12 @@ def random_spec(seed: int, n: int = 9, synergy: bool = True) -> dict[str, Any]:
 
 
 def hand_values(spec: dict[str, Any]) -> tuple[list[str], dict[str, Any], np.ndarray, list]:
-    """Ids, options, wsm values and synergy values computed by hand (DESIGN.md formulas)."""
+    """Ids, options, added values and synergy values computed by hand (DESIGN.md formulas).
+
+    A measure's added value is ``sum_j w_j (v_ij - v_bj)`` over the baseline b
+    (Portfolio selection, corrected 2026-11-30), every criterion counted (no
+    ``role: cost`` here).
+    """
     opts = {v["id"]: v for k, v in spec.items() if k.startswith("options/m")}
     base = spec["options/status_quo.yaml"]
     ids = sorted(opts)
@@ -75,9 +80,10 @@ def hand_values(spec: dict[str, Any]) -> tuple[list[str], dict[str, Any], np.nda
     allx = np.array([[o["scores"][c] for c in CRITERIA] for o in [base, *opts.values()]], float)
     lo, hi = allx.min(axis=0), allx.max(axis=0)
     lo[1], hi[1] = 0.0, 10.0  # declared scale of reach
-    x = np.array([[opts[i]["scores"][c] for c in CRITERIA] for i in ids], float)
+    x = np.array([[o["scores"][c] for c in CRITERIA] for o in [base, *(opts[i] for i in ids)]])
     v = (x - lo) / (hi - lo)
     v[:, 2] = (hi[2] - x[:, 2]) / (hi[2] - lo[2])
+    v = v[1:] - v[0]  # over the baseline
     syn = []
     for s in spec.get("options/packages.yaml", {}).get("synergies", []):
         adj = np.array([s["adjust"].get(c, 0.0) for c in CRITERIA]) / (hi - lo)
@@ -87,12 +93,22 @@ def hand_values(spec: dict[str, Any]) -> tuple[list[str], dict[str, Any], np.nda
 
 
 def brute_force(spec: dict[str, Any], budget: float, **policy: Any) -> tuple[list[str], float]:
-    """Enumerate every subset: max value, then min cost, then fund the smallest id first."""
+    """Enumerate every subset: max value, then min cost, then fund the smallest id first.
+
+    A measure that adds no value (V_i <= tol) is never funded unless a constraint may
+    need it (must_fund, required by another measure, an at_least on its recommendation,
+    or min_recommendations).
+    """
     ids, opts, vals, syn = hand_values(spec)
     n = len(ids)
     costs = [opts[i]["cost"] for i in ids]
     recs = [opts[i]["recommendation"] for i in ids]
     tol = 1e-6 * max(1.0, np.abs(vals).max(), *(abs(s) for _, s in syn))
+    needed = set(policy.get("must_fund", ()))
+    needed |= {r for o in opts.values() for r in o.get("requires", [])}
+    needed |= {i for i in ids if opts[i]["recommendation"] in policy.get("at_least", {})}
+    if policy.get("min_recommendations") is not None:
+        needed = set(ids)
     best = None
     for mask in itertools.product([1, 0], repeat=n):  # most-funded-first order
         chosen = {i for i in range(n) if mask[i]}
@@ -106,6 +122,8 @@ def brute_force(spec: dict[str, Any], budget: float, **policy: Any) -> tuple[lis
         if any(m not in names for m in policy.get("must_fund", ())):
             continue
         if names & set(policy.get("must_not_fund", ())):
+            continue
+        if any(vals[i] <= tol and ids[i] not in needed for i in chosen):
             continue
         count = {r: sum(recs[i] == r for i in chosen) for r in "abc"}
         if any(count[r] < k for r, k in policy.get("at_least", {}).items()):

@@ -1,4 +1,4 @@
-"""compute_weights / WeightResult: the DESIGN.md weights contract and shared properties."""
+"""compute_weights / Weights: the DESIGN.md weights contract and shared properties."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from policyeval.errors import WorkspaceError
-from policyeval.weighting import WeightResult, compute_all_weights, compute_weights
+from policyeval.model import Weights
+from policyeval.weighting import compute_all_weights, compute_weights
 
 CRITS = ["a", "b", "c", "d"]
 SCORES = {
@@ -76,7 +77,7 @@ def test_vector_follows_the_given_order(make_ws, make_profile):
     np.testing.assert_allclose(r.vector(["d", "a"]), [0.4, 0.1])
     with pytest.raises(dataclasses.FrozenInstanceError):
         r.method = "x"  # type: ignore[misc]
-    assert isinstance(r, WeightResult)
+    assert isinstance(r, Weights)
 
 
 def test_unknown_profile_is_a_workspace_error(make_ws, make_profile):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from policyeval.model.weights import Weights
 from policyeval.model.workspace import (
     Criterion,
     Group,
@@ -30,6 +31,7 @@ __all__ = [
     "Score",
     "Synergy",
     "WeightProfile",
+    "Weights",
     "Workspace",
     "build_problem",
     "make_problem",

@@ -55,7 +55,9 @@ from policyeval.errors import InfeasibleError, Issue, WorkspaceError
 from policyeval.model.allocation import AllocationSpec
 
 if TYPE_CHECKING:
-    from policyeval.model import Workspace
+    from policyeval.model import Weights, Workspace
+    from policyeval.model.problem import Problem
+    from policyeval.optimization.portfolio import PortfolioResult
 
 FILE = "options/allocation.yaml"
 BIND_TOL = 1e-9
@@ -329,9 +331,19 @@ def _share_conflict(spec: AllocationSpec, build: Any) -> list[str]:
 
 
 def allocate(
-    ws: Workspace, weights: Any, budget: float | None = None, solver: str | None = None
+    ws: Workspace,
+    weights: Weights,
+    budget: float | None = None,
+    solver: str | None = None,
+    *,
+    problem: Problem | None = None,
+    portfolio: PortfolioResult | None = None,
 ) -> AllocationResult:
     """Split the budget across measures, targets and channels (see the module doc).
+
+    ``problem`` (the options' decision matrix) and ``portfolio`` (the optimal
+    portfolio at the same budget, for ``measures: portfolio``) are used when
+    given instead of being computed again.
 
     Raises
     ------
@@ -357,10 +369,12 @@ def allocate(
         raise WorkspaceError(
             [Issue("bad-argument", f"budget must be >= 0. Got {budget} instead.", "", "--budget")]
         )
-    data, _ = portfolio_data(ws, weights, budget)
+    data, _ = portfolio_data(ws, weights, budget, problem=problem)
     chosen = list(data.ids)
     if spec.measures == "portfolio":
-        chosen = list(optimize_portfolio(ws, weights, budget, solver=solver).selected)
+        if portfolio is None or abs(portfolio.budget - budget) > 1e-12:
+            portfolio = optimize_portfolio(ws, weights, budget, solver=solver, problem=problem)
+        chosen = list(portfolio.selected)
     values = {i: float(data.values[data.ids.index(i)]) for i in chosen}
     recs = {o.id: o.recommendation for o in ws.measures}
     needs = need_index(spec, ws.countries)
@@ -420,7 +434,7 @@ def allocate(
         allocation=tuple(alloc),
         value=float(prob.objective.value() or 0.0),
         unit=spec.unit,
-        profile=getattr(weights, "profile", None),
+        profile=weights.profile,
         measures=tuple(chosen),
         shadow_prices={n: duals[n] for n in binding},
         marginal_value=float(sum(duals[n] * k for n, k in per_budget.items())),

@@ -25,7 +25,8 @@ import numpy as np
 from policyeval.optimization.portfolio import PortfolioData, PortfolioModel, portfolio_data
 
 if TYPE_CHECKING:
-    from policyeval.model import Workspace
+    from policyeval.model import Weights, Workspace
+    from policyeval.model.problem import Problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +90,11 @@ def frontier_points(
 
 
 def efficient_frontier(
-    ws: Workspace, weights: Any, points: int | None = None, solver: str | None = None
+    ws: Workspace,
+    weights: Weights,
+    points: int | None = None,
+    solver: str | None = None,
+    problem: Problem | None = None,
 ) -> FrontierResult:
     """Optimal portfolio value against budget (exact breakpoints, or ``points`` budgets).
 
@@ -108,7 +113,7 @@ def efficient_frontier(
                 )
             ]
         )
-    data, _ = portfolio_data(ws, weights, 0.0)
+    data, _ = portfolio_data(ws, weights, 0.0, problem=problem)
     rows = frontier_points(data, points, solver)
     pts: list[FrontierPoint] = []
     for budget, sel in rows:
@@ -124,7 +129,7 @@ def efficient_frontier(
     return FrontierResult(
         "points" if points is not None else "breakpoints",
         tuple(pts),
-        getattr(weights, "profile", None),
+        weights.profile,
         solver or "cbc",
     )
 

@@ -11,8 +11,13 @@ Exact MILP. Binary ``x_i`` per measure, binary ``y_k`` per synergy::
           x_i >= 1 / x_i <= 0                             must_fund_<i> / must_not_fund_<i>
           sum_rec z_rec >= N, z_rec <= sum_{i in rec} x_i  min_recommendations
 
-``V_i`` is measure i's wsm score in the ranking of all workspace options
-(baseline included): ``V = build_problem(ws).values() @ w``. A synergy's value
+``V_i`` is the value measure i ADDS over the baseline b (DESIGN.md; Clemen &
+Smith 2009, Liesiö & Punkka 2014): ``V_i = sum_j w_j (v_ij - v_bj)`` with the
+values of the ranking of all workspace options, over the criteria without
+``role: cost`` (the budget prices cost). With no baseline, ``v_bj = 0`` (the
+worst level). A measure with ``V_i <= tol`` is never funded (its variable is
+fixed at 0, see :func:`upper_bounds` for when a constraint may still need it),
+whatever the tie rule would say of a free one. A synergy's value
 is ``s_k = sum_j w_j * adjust_j / (hi_j - lo_j)`` (sign flipped for ``min``
 criteria), i.e. the wsm value of its raw-score adjustment, without clipping.
 
@@ -30,8 +35,8 @@ TIE_TOL (1e-6) is above the solvers' feasibility tolerance and optimality gap
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -41,7 +46,8 @@ from policyeval.errors import InfeasibleError, Issue, did_you_mean, fail_if
 if TYPE_CHECKING:
     import pulp
 
-    from policyeval.model import Workspace
+    from policyeval.model import Weights, Workspace
+    from policyeval.model.problem import Problem
 
 TIE_TOL = 1e-6
 CONSTRAINT_KINDS = (
@@ -134,6 +140,9 @@ class PortfolioResult:
     synergies_earned: tuple[tuple[str, ...], ...] = ()
     solver: str = "cbc"
     robust: dict[str, Any] | None = None
+    added_value: dict[str, float] = field(default_factory=dict)
+    costs: dict[str, float] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
 
     def _repr_html_(self) -> str:
         from policyeval.display import html_table
@@ -150,6 +159,7 @@ class PortfolioResult:
             "selected": list(self.selected),
             "value": self.value,
             "cost": self.cost,
+            "added_value": dict(self.added_value),
             "profile": self.profile,
             "budget_source": self.budget_source,
             "by_recommendation": self.by_recommendation,
@@ -157,33 +167,43 @@ class PortfolioResult:
             "synergies_earned": [list(s) for s in self.synergies_earned],
             "solver": self.solver,
         }
+        out["value_for_money"] = {
+            i: (v / self.costs[i] if self.costs.get(i) else None)
+            for i, v in self.added_value.items()
+        }
+        out["warnings"] = list(self.warnings)
         if self.robust is not None:
             out["robust"] = self.robust
         return out
 
 
-def weight_vector(weights: Any, criteria: Sequence[str]) -> np.ndarray:
-    """Weights in ``criteria`` order from a WeightResult or a plain dict."""
-    if hasattr(weights, "vector"):
-        return np.asarray(weights.vector(list(criteria)), dtype=float)
-    mapping = getattr(weights, "weights", weights)
-    return np.array([float(mapping.get(c, 0.0)) for c in criteria], dtype=float)
+def gain_vectors(
+    ws: Workspace,
+    problem: Problem | None = None,
+    baseline: Literal["declared", "worst"] = "declared",
+    include_cost: bool = False,
+) -> tuple[list[str], np.ndarray, list[tuple[list[str], np.ndarray]]]:
+    """Measure ids (sorted), their added-value rows ``(n, m)`` and synergy value rows.
 
-
-def gain_vectors(ws: Workspace) -> tuple[list[str], np.ndarray, list[tuple[list[str], np.ndarray]]]:
-    """Measure ids (sorted), their value rows ``(n, m)`` and synergy value rows.
-
-    The value of a measure under weights ``w`` is ``values[i] @ w``; of a
-    synergy ``a_k @ w``. Only synergies among measures are kept.
+    The value a measure adds under weights ``w`` is ``gains[i] @ w``: its values
+    minus the baseline's (``baseline="worst"``, or no baseline: minus 0, the worst
+    level of every scale). Columns of a ``role: cost`` criterion are 0 unless
+    ``include_cost``. A synergy adds ``a_k @ w``; only synergies among measures
+    are kept.
     """
     from policyeval.model import build_problem
 
-    problem = build_problem(ws)
+    problem = build_problem(ws) if problem is None else problem
     vals = problem.values()
     ids = sorted(o.id for o in ws.measures)
     rows = vals[[problem.options.index(i) for i in ids]]
+    if baseline == "declared" and problem.baseline is not None:
+        rows = rows - vals[problem.baseline]
+    priced = [c.role == "cost" and not include_cost for c in ws.criteria]
+    rows = np.where(priced, 0.0, rows)
     span = problem.scale_hi - problem.scale_lo
     sign = np.where(problem.maximize, 1.0, -1.0) / np.where(span > 0, span, np.inf)
+    sign = np.where(priced, 0.0, sign)
     syn = []
     for s in ws.synergies:
         if set(s.options) <= set(ids):
@@ -194,9 +214,11 @@ def gain_vectors(ws: Workspace) -> tuple[list[str], np.ndarray, list[tuple[list[
 
 def portfolio_data(
     ws: Workspace,
-    weights: Any,
+    weights: Weights,
     budget: float | None = None,
     *,
+    problem: Problem | None = None,
+    baseline: Literal["declared", "worst"] = "declared",
     at_least: Mapping[str, int] | None = None,
     at_most: Mapping[str, int] | None = None,
     must_fund: Sequence[str] = (),
@@ -210,8 +232,8 @@ def portfolio_data(
     WorkspaceError
         For an unknown measure or recommendation, or a negative number.
     """
-    ids, gains, syn = gain_vectors(ws)
-    w = weight_vector(weights, ws.criterion_ids)
+    ids, gains, syn = gain_vectors(ws, problem, baseline)
+    w = weights.vector(ws.criterion_ids)
     pos = {o: i for i, o in enumerate(ids)}
     by_id = {o.id: o for o in ws.measures}
     costs = np.array([float(by_id[o].cost) for o in ids])
@@ -307,11 +329,28 @@ def _constraints(data: PortfolioData, x: list, z: dict) -> list[tuple[str, str, 
     return out
 
 
+def upper_bounds(data: PortfolioData) -> list[int]:
+    """1 for a measure that may be funded, 0 for one that adds no value.
+
+    A measure with ``V_i <= tol`` is left to the objective (not fixed at 0) when a
+    constraint may need it: must_fund, another measure requires it, its
+    recommendation has an ``at_least``, or ``min_recommendations`` is set.
+    """
+    required = {r for _, r in data.requires}
+    needed = set(data.must_fund) | required
+    needed |= {i for i, r in enumerate(data.recommendations) if r in data.at_least}
+    if data.min_recommendations is not None:
+        needed = set(range(len(data.ids)))
+    return [1 if v > data.tol or i in needed else 0 for i, v in enumerate(data.values)]
+
+
 def _build(
     data: PortfolioData, omit: frozenset[str] = frozenset()
 ) -> tuple[pulp.LpProblem, list, list[tuple[str, str]], Any, Any]:
     prob = lp.new_problem("portfolio")
     x = [lp.add_var(prob, lp.lp_name("select", i), binary=True) for i in data.ids]
+    for xi, ub in zip(x, upper_bounds(data)):
+        xi.upBound = ub
     y = [lp.add_var(prob, f"synergy_{k}", binary=True) for k in range(len(data.synergies))]
     z = {}
     if data.min_recommendations is not None:
@@ -368,6 +407,7 @@ class PortfolioModel:
         self.data = data
         self.solver = lp.make_solver(solver)
         self.prob, self.x, _, self.value, self.cost = _build(data)
+        self._ub = upper_bounds(data)
         off = -(np.abs(data.values).sum() + sum(abs(s) for _, s in data.synergies) + 1.0)
         self._floor_off = float(off)
         self.prob += self.value >= self._floor_off, "value_floor"
@@ -439,6 +479,8 @@ class PortfolioModel:
         d = self.data
         try:
             for i, xi in enumerate(self.x):
+                if not self._ub[i]:
+                    continue
                 xi.lowBound = 1
                 if i in best:
                     continue
@@ -449,8 +491,8 @@ class PortfolioModel:
                     xi.lowBound, xi.upBound = 0, 0
             return best
         finally:
-            for xi in self.x:
-                xi.lowBound, xi.upBound = 0, 1
+            for xi, ub in zip(self.x, self._ub):
+                xi.lowBound, xi.upBound = 0, ub
 
     def min_cost_above(self, value: float) -> float | None:
         """Least cost of a portfolio worth more than ``value + tol`` (no budget limit), or None."""
@@ -562,9 +604,11 @@ def solve_portfolio(data: PortfolioData, solver: str | None = None) -> tuple[int
 
 def optimize_portfolio(
     ws: Workspace,
-    weights: Any,
+    weights: Weights,
     budget: float | None = None,
     *,
+    problem: Problem | None = None,
+    baseline: Literal["declared", "worst"] = "declared",
     at_least: Mapping[str, int] | None = None,
     at_most: Mapping[str, int] | None = None,
     must_fund: Sequence[str] = (),
@@ -577,7 +621,7 @@ def optimize_portfolio(
     Parameters
     ----------
     ws : Workspace
-    weights : WeightResult or dict
+    weights : Weights
         Criterion weights.
     budget : float, optional
         Default: ``budget`` in ``options/allocation.yaml``, else the total cost
@@ -589,6 +633,11 @@ def optimize_portfolio(
     min_recommendations : int, optional
         Minimum number of the paper's recommendations with a funded measure.
     solver : {"cbc", "highs"}, optional
+    problem : Problem, optional
+        The options' decision matrix, when already built.
+    baseline : {"declared", "worst"}
+        Value added over the declared baseline, or over the worst level of every
+        scale (the baseline sensitivity of Liesiö & Punkka 2014).
 
     Raises
     ------
@@ -599,6 +648,8 @@ def optimize_portfolio(
         ws,
         weights,
         budget,
+        problem=problem,
+        baseline=baseline,
         at_least=at_least,
         at_most=at_most,
         must_fund=must_fund,
@@ -606,7 +657,15 @@ def optimize_portfolio(
         min_recommendations=min_recommendations,
     )
     rows = solve_portfolio(data, solver)
-    return make_result(data, rows, getattr(weights, "profile", None), source, solver or "cbc")
+    result = make_result(data, rows, weights.profile, source, solver or "cbc")
+    if ws.baseline is None and baseline == "declared":
+        note = (
+            "no baseline is declared, so each measure's added value is counted from the worst "
+            "level of every scale; declare the status quo (kind: baseline) to count what a "
+            "measure adds over doing nothing"
+        )
+        result = replace(result, warnings=(note,))
+    return result
 
 
 def make_result(
@@ -634,4 +693,6 @@ def make_result(
         binding=tuple(binding_constraints(data, rows)),
         synergies_earned=earned,
         solver=solver,
+        added_value={i: float(v) for i, v in zip(data.ids, data.values)},
+        costs={i: float(c) for i, c in zip(data.ids, data.costs)},
     )

@@ -20,11 +20,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from policyeval.optimization.portfolio import PortfolioData, PortfolioModel
+
+if TYPE_CHECKING:
+    from policyeval.model import Workspace
+    from policyeval.model.problem import Problem
 
 EXACT_LIMIT = 18
 
@@ -163,7 +167,12 @@ def core_index(
 
 
 def robust_portfolio(
-    ws: Any, data: PortfolioData, samples: int = 10_000, seed: int = 0, solver: str | None = None
+    ws: Workspace,
+    data: PortfolioData,
+    samples: int = 10_000,
+    seed: int = 0,
+    solver: str | None = None,
+    problem: Problem | None = None,
 ) -> dict[str, Any]:
     """Core index of every measure over ``samples`` weights drawn by the SMAA sampler.
 
@@ -173,7 +182,7 @@ def robust_portfolio(
     from policyeval.optimization.portfolio import gain_vectors
     from policyeval.sensitivity.sampling import sample_weights
 
-    _, gains, syn = gain_vectors(ws)
+    _, gains, syn = gain_vectors(ws, problem)
     w = sample_weights(gains.shape[1], samples, seed)
     out = core_index(data, gains, [a for _, a in syn], w, solver)
     return {"seed": seed, **out}

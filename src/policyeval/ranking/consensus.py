@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 import numpy as np
 
 from policyeval.errors import Issue, WorkspaceError
 from policyeval.model.problem import Problem
-from policyeval.ranking.core import METHODS, rank_problem
+from policyeval.model.weights import Weights
+from policyeval.ranking.core import METHODS, as_weights, rank_problem
 from policyeval.ranking.ranks import competition_rank
 from policyeval.ranking.result import MultiRanking, Ranking, RankRow
 
@@ -78,7 +78,7 @@ def consensus_rows(problem: Problem, rankings: Sequence[Ranking]) -> tuple[RankR
 
 def rank_all(
     problem: Problem,
-    weights: Any,
+    weights: Weights | Mapping[str, float],
     methods: Sequence[str] = METHODS,
     params: Mapping[str, Mapping[str, float]] | None = None,
 ) -> MultiRanking:
@@ -88,7 +88,7 @@ def rank_all(
     ----------
     problem : Problem
         The decision problem.
-    weights : WeightResult or dict
+    weights : Weights or mapping
         As for :func:`~policyeval.ranking.rank_problem`.
     methods : sequence of str
         Methods to run (default: all of :data:`METHODS`).
@@ -114,6 +114,7 @@ def rank_all(
     if not methods:
         raise WorkspaceError([Issue("bad-argument", "rank_all needs at least one method")])
     params = params or {}
+    weights = as_weights(problem, weights)
     results = {m: rank_problem(problem, weights, m, **params.get(m, {})) for m in methods}
     ranks = dict(zip(results, rank_matrix(problem, list(results.values()))))
     agreement = {m1: {m2: kendall_tau_b(ranks[m1], ranks[m2]) for m2 in ranks} for m1 in ranks}

@@ -10,6 +10,7 @@ import numpy as np
 
 from policyeval.errors import Issue, WorkspaceError, did_you_mean
 from policyeval.model.problem import Problem
+from policyeval.model.weights import Weights
 from policyeval.ranking.electre import CONCORDANCE, DISCORDANCE, electre_i
 from policyeval.ranking.promethee import check_preferences, promethee_ii
 from policyeval.ranking.ranks import competition_rank
@@ -168,34 +169,22 @@ def score_batch(
     return -score if method == "vikor" else score
 
 
-def weights_of(problem: Problem, weights: Any) -> tuple[dict[str, float], str | None, tuple]:
-    """``(weights dict, profile, warnings)`` of a WeightResult-like object or a dict.
+def as_weights(problem: Problem, weights: Weights | Mapping[str, float]) -> Weights:
+    """``weights`` as :class:`~policyeval.model.Weights` over the problem's criteria.
+
+    A mapping is checked and rescaled (:meth:`Weights.given`); a ``Weights``
+    must weigh exactly the problem's criteria.
 
     Raises
     ------
     WorkspaceError
         A criterion without a weight, or a weight for an unknown criterion.
     """
-    if isinstance(weights, Mapping):
-        given, profile, warnings = dict(weights), None, ()
-    else:
-        given = dict(weights.weights)
-        profile = getattr(weights, "profile", None)
-        warnings = tuple(getattr(weights, "warnings", ()))
-    missing = [c for c in problem.criteria if c not in given]
-    unknown = [c for c in given if c not in problem.criteria]
-    issues = [Issue("missing-weight", f"no weight for criterion '{c}'") for c in missing]
-    issues += [
-        Issue(
-            "unknown-criterion",
-            f"weight for unknown criterion '{c}'.{did_you_mean(c, problem.criteria)}",
-        )
-        for c in unknown
-    ]
-    if issues:
-        raise WorkspaceError(issues)
-    w = normalize_weights(np.array([given[c] for c in problem.criteria]), len(problem.criteria))
-    return dict(zip(problem.criteria, w.tolist())), profile, warnings
+    if not isinstance(weights, Weights):
+        return Weights.given(weights, problem.criteria)
+    if set(weights.weights) != set(problem.criteria):
+        return Weights.given(weights.weights, problem.criteria)
+    return weights
 
 
 def _per_option(problem: Problem, arr: np.ndarray) -> dict[str, float]:
@@ -251,16 +240,17 @@ def _details(
     return dict(params), []
 
 
-def rank_problem(problem: Problem, weights: Any, method: str = "wsm", **params: float) -> Ranking:
+def rank_problem(
+    problem: Problem, weights: Weights | Mapping[str, float], method: str = "wsm", **params: float
+) -> Ranking:
     """Rank a problem's options (baseline included and marked) by one method.
 
     Parameters
     ----------
     problem : Problem
         The decision problem.
-    weights : WeightResult or dict
-        An object with ``.weights`` (dict criterion -> weight) and optionally
-        ``.profile`` and ``.warnings``, or a plain dict. Rescaled to sum 1.
+    weights : Weights or mapping
+        A profile's weights, or a mapping criterion -> weight (rescaled to sum 1).
     method : str
         One of :data:`METHODS`.
     **params : float
@@ -280,8 +270,9 @@ def rank_problem(problem: Problem, weights: Any, method: str = "wsm", **params: 
     [('a', 1, False), ('b', 2, True)]
     """
     checked = check_params(method, params)
-    wdict, profile, warnings = weights_of(problem, weights)
-    w = np.array(list(wdict.values()))
+    given = as_weights(problem, weights)
+    wdict, profile, warnings = given.weights, given.profile, given.warnings
+    w = given.vector(problem.criteria)
     out = _kernel(method, problem, w, problem.scores, checked)
     higher = method != "vikor"
     ranks = competition_rank(out["score"], higher_is_better=higher)

@@ -7,6 +7,6 @@ and ``tree``; :func:`compute_weights` applies them to a workspace profile.
 
 from __future__ import annotations
 
-from policyeval.weighting.compute import WeightResult, compute_all_weights, compute_weights
+from policyeval.weighting.compute import compute_all_weights, compute_weights
 
-__all__ = ["WeightResult", "compute_all_weights", "compute_weights"]
+__all__ = ["compute_all_weights", "compute_weights"]

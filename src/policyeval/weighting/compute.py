@@ -14,13 +14,13 @@ aggregate; otherwise the members' global weights are aggregated.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from policyeval.errors import Issue, WorkspaceError
-from policyeval.model import WeightProfile, Workspace
+from policyeval.model import WeightProfile, Weights, Workspace
 from policyeval.weighting.ahp import CR_THRESHOLD, ahp_weights, judgement_matrix, worst_judgement
 from policyeval.weighting.bwm import bwm_weights
 from policyeval.weighting.direct import points_weights, swing_weights
@@ -43,61 +43,6 @@ _ENTRY = {
 
 
 @dataclass(frozen=True, slots=True)
-class WeightResult:
-    """Normalized criterion weights of one profile.
-
-    Attributes
-    ----------
-    profile, name, method : str
-        The profile id, its display name and its method.
-    weights : dict of str to float
-        Criterion -> weight, in workspace order; non-negative, sums to 1.
-    consistency_ratio : float or None
-        The worst consistency ratio over the profile's AHP (Saaty CR) and BWM
-        (Rezaei CR) nodes; None when the method has none.
-    warnings : tuple of str
-        One per AHP node with CR above 0.10 (members' warnings included for groups).
-    details : dict
-        ``nodes``: per tree node, its local weights and method diagnostics
-        (``lambda_max``, ``xi``, a suggested ``revision``...); for groups,
-        ``members``, ``aggregation`` and what was aggregated.
-    """
-
-    profile: str
-    name: str
-    method: str
-    weights: dict[str, float]
-    consistency_ratio: float | None = None
-    warnings: tuple[str, ...] = ()
-    details: dict[str, Any] = field(default_factory=dict)
-
-    def vector(self, criteria: Sequence[str]) -> np.ndarray:
-        """Weights in the order of ``criteria``, shape ``(m,)``."""
-        return np.array([self.weights[c] for c in criteria], dtype=float)
-
-    def _repr_html_(self) -> str:
-        from policyeval.display import html_table
-
-        notes = list(self.warnings)
-        if self.consistency_ratio is not None:
-            notes.insert(0, f"Consistency ratio: {self.consistency_ratio:.3f}")
-        caption = f"Weights of profile {self.profile} ({self.name}, {self.method})"
-        return html_table(caption, ["criterion", "weight"], self.weights.items(), notes)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The DESIGN.md ``weights`` JSON shape, plus ``name`` and ``details``."""
-        return {
-            "profile": self.profile,
-            "method": self.method,
-            "weights": dict(self.weights),
-            "consistency_ratio": self.consistency_ratio,
-            "warnings": list(self.warnings),
-            "name": self.name,
-            "details": self.details,
-        }
-
-
-@dataclass(frozen=True, slots=True)
 class _Node:
     """One node of a profile's tree: the items weighted there and by what spec."""
 
@@ -107,7 +52,7 @@ class _Node:
     entry: str  # dotted path of the spec in the profile file ("" at the top)
 
 
-def compute_weights(ws: Workspace, profile: str | None = None) -> WeightResult:
+def compute_weights(ws: Workspace, profile: str | None = None) -> Weights:
     """Criterion weights of a profile (default: the workspace's default profile).
 
     Raises
@@ -128,12 +73,12 @@ def compute_weights(ws: Workspace, profile: str | None = None) -> WeightResult:
     return _compute(ws, ws.profile_id(profile), ())
 
 
-def compute_all_weights(ws: Workspace) -> dict[str, WeightResult]:
+def compute_all_weights(ws: Workspace) -> dict[str, Weights]:
     """:func:`compute_weights` for every profile of the workspace."""
     return {pid: _compute(ws, pid, ()) for pid in ws.profiles}
 
 
-def _compute(ws: Workspace, pid: str, stack: tuple[str, ...]) -> WeightResult:
+def _compute(ws: Workspace, pid: str, stack: tuple[str, ...]) -> Weights:
     prof = ws.profiles[pid]
     if prof.method == "group":
         return _group(ws, pid, prof, stack)
@@ -265,7 +210,7 @@ def _assemble(
     nodes: list[_Node],
     locals_: list[tuple[dict[str, float], dict[str, Any]]],
     extra: dict[str, Any],
-) -> WeightResult:
+) -> Weights:
     glob = tree_product({n.node: w for n, (w, _) in zip(nodes, locals_)})
     unreached = [c for c in ws.criterion_ids if c not in glob]
     if unreached:
@@ -287,7 +232,7 @@ def _assemble(
         for i in infos
         if i.get("method") == "ahp" and i["consistency_ratio"] > CR_THRESHOLD
     )
-    return WeightResult(
+    return Weights(
         profile=pid,
         name=prof.name,
         method=prof.method,
@@ -306,7 +251,7 @@ def _cr_warning(pid: str, node: str | None, cr: float) -> str:
     )
 
 
-def _group(ws: Workspace, pid: str, prof: WeightProfile, stack: tuple[str, ...]) -> WeightResult:
+def _group(ws: Workspace, pid: str, prof: WeightProfile, stack: tuple[str, ...]) -> Weights:
     """Aggregate member profiles (AIJ for same-structure AHP members, else weights)."""
     if pid in stack:
         chain = " -> ".join((*stack, pid))
@@ -327,7 +272,7 @@ def _group(ws: Workspace, pid: str, prof: WeightProfile, stack: tuple[str, ...])
         agg = aggregate_weights(np.array([r.vector(ws.criterion_ids) for r in results]), how)
     except ValueError as err:
         raise _fail(pid, "members", f"cannot aggregate the members' weights: {err}") from err
-    return WeightResult(
+    return Weights(
         profile=pid,
         name=prof.name,
         method=prof.method,
