@@ -314,6 +314,23 @@ CASES: list[Case] = [
          "options/", "", "add options/ID.yaml"),
     Case("allocation file is empty", lambda s: s.update({ALLOC: ""}), ALLOC, "",
          "the file is empty"),
+    Case("source without a title", lambda s: s[C].update(source={"authors": ["Doe"]}), C,
+         "source.title", "'title' is required"),
+    Case("source year not a year", lambda s: s[C].update(source={"title": "T", "year": "soon"}),
+         C, "source.year", "expected a year"),
+    Case("elicited profile without its source", lambda s: s[W].update(provenance="elicited"), W,
+         "elicited_from", "says from whom"),
+    Case("unknown provenance", lambda s: s[W].update(provenance="made up"), W, "provenance",
+         "illustrative"),
+    Case("cost criterion scored apart from the cost", both(
+        lambda s: crit(s, 2).update(role="cost"),
+        lambda s: s[A].update(cost=s[A]["scores"]["cost"] + 1)), A, "scores.cost",
+        "must equal the option's cost"),
+    Case("BWM best-over-worst given twice with different values", lambda s: s.update({W: {
+        "method": "bwm", "best": "benefit", "worst": "cost",
+        "best_to_others": {"benefit": 1, "reach": 2, "cost": 8},
+        "others_to_worst": {"benefit": 3, "reach": 4, "cost": 1}}}), W,
+        "others_to_worst.benefit", "set both to the one you mean"),
     Case("negative budget", lambda s: s.update({ALLOC: {"budget": -10, "targets": [],
                                                         "channels": []}}), ALLOC, "budget",
          "below the minimum 0"),
@@ -337,8 +354,13 @@ def edit_yaml(rel: str, change: Callable[[Any], Any]) -> Callable[[Path], None]:
 
 
 def write_text(rel: str, text: str) -> Callable[[Path], None]:
-    """Overwrite a file of the copy with raw text."""
-    return lambda root: (root / rel).write_text(text, encoding="utf-8")
+    """Write a file of the copy (its folder made if needed) with raw text."""
+
+    def mutate(root: Path) -> None:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+
+    return mutate
 
 
 A1 = "options/a1_root_cause_monitoring.yaml"
@@ -406,6 +428,34 @@ SHIPPED_CASES: list[Case] = [
         COUNTRIES,
         "line 1",
         "one of them 'country'",
+    ),
+    Case(
+        "shipped: misspelt key in the allocation model",
+        edit_yaml(ALLOC, lambda d: d.update(chanels=d.pop("channels"))),
+        ALLOC,
+        "chanels",
+        "Did you mean 'channels'?",
+    ),
+    Case(
+        "shipped: mean imputation of missing country figures",
+        edit_yaml(ALLOC, lambda d: d["need"].update(missing="mean")),
+        ALLOC,
+        "need.missing",
+        "missing: drop",
+    ),
+    Case(
+        "shipped: a measure without a cost while a budget is declared",
+        edit_yaml(A1, lambda d: d.pop("cost")),
+        A1,
+        "cost",
+        "add cost: AMOUNT",
+    ),
+    Case(
+        "shipped: template syntax error",
+        write_text("reports/templates/memo.md.j2", "# {{ title }\n"),
+        "reports/templates/memo.md.j2",
+        "line 1",
+        "template syntax error",
     ),
     Case(
         "shipped: negative budget in the allocation model",

@@ -19,8 +19,13 @@ from policyeval.weighting import compute_weights
 
 
 def comparable(ws: Workspace) -> Workspace:
-    """Everything but where the files are."""
-    return dataclasses.replace(ws, root=Path("."), files=())
+    """Everything but where the files are and their bytes (the writer lays them out anew).
+
+    The workbook does not carry allocation.yaml and countries.csv yet (issue 13).
+    """
+    return dataclasses.replace(
+        ws, root=Path("."), files=(), digests=(), allocation=None, countries={}
+    )
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

@@ -15,14 +15,7 @@ from policyeval import lp
 from policyeval.cli.app import app
 from policyeval.errors import WorkspaceError
 from policyeval.io import load_workspace
-from policyeval.optimization.allocation import (
-    _model,
-    allocate,
-    availability,
-    load_allocation,
-    need_index,
-    read_countries,
-)
+from policyeval.optimization.allocation import _model, allocate, need_index
 from policyeval.weighting import compute_weights
 
 from .helpers import random_spec, write
@@ -38,7 +31,7 @@ ALLOC: dict[str, Any] = {
     "unit": "RU",
     "budget": 30,
     "measures": "all",
-    "need": {"indicators": {"foreign_fighters": 1, "returnees": 1}, "missing": "mean"},
+    "need": {"indicators": {"foreign_fighters": 1, "returnees": 1}},
     "targets": [
         {"id": "alpha", "country": "Alpha"},
         {"id": "beta", "country": "Beta"},
@@ -77,10 +70,10 @@ def test_shipped_case_respects_membership_and_budget(shipped: Path) -> None:
         assert all(c != "domestic" or t == "russia_domestic" for t, c in pairs)
         assert res.to_dict()["spent"] <= budget + 1e-6
         assert "budget_total" in res.shadow_prices or res.to_dict()["spent"] < budget
-    avail = availability(ws, load_allocation(ws))
+    avail = ws.allocation.available
     assert "csto" not in avail["uzbekistan"] and "csto" not in avail["turkmenistan"]
     assert "sco" not in avail["turkmenistan"] and "sco" in avail["uzbekistan"]
-    assert avail["russia_domestic"] == ["domestic"]
+    assert avail["russia_domestic"] == ("domestic",)
 
 
 def test_labels_name_targets_by_country_and_channels_by_acronym(shipped: Path) -> None:
@@ -99,37 +92,68 @@ def test_labels_name_targets_by_country_and_channels_by_acronym(shipped: Path) -
 
 def test_membership_is_read_from_countries_csv(tmp_path: Path) -> None:
     ws, _ = _ws(tmp_path, csv=CSV.replace("Beta,,,150,no,yes", "Beta,,,150,yes,yes"))
-    assert availability(ws, load_allocation(ws))["beta"] == ["bilateral", "csto", "sco"]
+    assert ws.allocation.available["beta"] == ("bilateral", "csto", "sco")
     ws, _ = _ws(tmp_path / "b")
-    avail = availability(ws, load_allocation(ws))
-    assert avail == {
-        "alpha": ["bilateral", "csto", "sco"],
-        "beta": ["bilateral", "sco"],
-        "gamma": ["bilateral"],
-        "home": ["domestic"],
+    assert ws.allocation.available == {
+        "alpha": ("bilateral", "csto", "sco"),
+        "beta": ("bilateral", "sco"),
+        "gamma": ("bilateral",),
+        "home": ("domestic",),
     }
 
 
 def test_need_index_by_hand(tmp_path: Path) -> None:
-    """Midpoints 200, mean-filled 300, 400, 300 over max 400; returnees 50,150, mean 100, 100."""
+    """Fighters (midpoints) 200, -, 400, - over max 400; returnees 50, 150, -, - over 150.
+
+    A missing figure drops the indicator for that target: beta rests on returnees alone,
+    gamma on fighters alone, and home (no figure at all) has index 0 (need = floor).
+    """
     ws, _ = _ws(tmp_path)
-    need = need_index(load_allocation(ws), read_countries(ws))
-    ff = np.array([200, 300, 400, 300]) / 400
-    rt = np.array([50, 150, 100, 100]) / 150
+    need = need_index(ws.allocation, ws.countries)
+    expected = [(200 / 400 + 50 / 150) / 2, 150 / 150, 400 / 400, 0.0]
     np.testing.assert_allclose([need[t]["need"] for t in ("alpha", "beta", "gamma", "home")],
-                               (ff + rt) / 2)  # fmt: skip
-    assert need["alpha"]["low"] == pytest.approx((100 / 400 * 0 + 100 / 400 + 50 / 150) / 2 + 0)
+                               expected)  # fmt: skip
+    assert need["alpha"]["low"] == pytest.approx((100 / 400 + 50 / 150) / 2)
+    assert need["beta"]["dropped"] == ["foreign_fighters"]
+    assert need["home"]["dropped"] == ["foreign_fighters", "returnees"]
+    assert need["alpha"]["dropped"] == [] and need["alpha"]["imputed"] == []
+
+
+def test_need_index_declared_imputation(tmp_path: Path) -> None:
+    """An imputation is used as the figure and listed; the top is taken over the figures used."""
+    alloc = copy.deepcopy(ALLOC)
+    alloc["need"] = {
+        "indicators": {
+            "foreign_fighters": {"weight": 1, "missing": {"impute": 0, "reason": "none reported"}},
+            "returnees": 1,
+        }
+    }
+    ws, _ = _ws(tmp_path, alloc)
+    need = need_index(ws.allocation, ws.countries)
+    assert need["beta"]["need"] == pytest.approx((0 / 400 + 150 / 150) / 2)
+    assert need["beta"]["imputed"] == ["foreign_fighters"] and need["beta"]["dropped"] == []
+    assert need["home"]["need"] == pytest.approx(0.0)
+    assert need["home"]["dropped"] == ["returnees"]
+
+
+def test_mean_imputation_is_refused_by_validate(tmp_path: Path) -> None:
+    alloc = copy.deepcopy(ALLOC)
+    alloc["need"]["missing"] = "mean"
+    with pytest.raises(WorkspaceError) as err:
+        _ws(tmp_path, alloc)
+    assert [i.entry for i in err.value.issues] == ["need.missing"]
 
 
 def _lp(ws, w, budget):
-    spec = load_allocation(ws)
+    spec = ws.allocation
     from policyeval.optimization.portfolio import portfolio_data
 
     data, _ = portfolio_data(ws, w, budget)
     values = dict(zip(data.ids, map(float, data.values)))
-    need = {t: n["need"] for t, n in need_index(spec, read_countries(ws)).items()}
+    need = {t: n["need"] for t, n in need_index(spec, ws.countries).items()}
     recs = {o.id: o.recommendation for o in ws.measures}
-    return _model(spec, availability(ws, spec), values, need, recs, budget)[0]
+    avail = {t: list(c) for t, c in spec.available.items()}
+    return _model(spec, avail, values, need, recs, budget)[0]
 
 
 @pytest.mark.parametrize("budget", [5.0, 30.0, 80.0])
@@ -236,9 +260,10 @@ def test_bad_allocation_yaml_names_file_and_entry(tmp_path: Path, mutate, entry,
 
 
 def test_blank_membership_needs_a_declaration(tmp_path: Path) -> None:
-    ws, w = _ws(tmp_path, csv=CSV.replace("Gamma,400,400,,no,no", "Gamma,400,400,,,no"))
-    with pytest.raises(WorkspaceError, match="membership.gamma.csto_member"):
-        allocate(ws, w)
+    """Found when the workspace is loaded (so by validate), not only by allocate."""
+    with pytest.raises(WorkspaceError, match="membership.gamma.csto_member") as err:
+        _ws(tmp_path, csv=CSV.replace("Gamma,400,400,,no,no", "Gamma,400,400,,,no"))
+    assert len(err.value.issues) == 1
 
 
 def test_cli_json_shape(shipped: Path) -> None:

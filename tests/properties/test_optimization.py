@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from policyeval.errors import InfeasibleError
 from policyeval.io import load_workspace
 from policyeval.model.problem import make_problem
-from policyeval.optimization.allocation import allocate, availability, load_allocation
+from policyeval.optimization.allocation import allocate
 from policyeval.optimization.frontier import frontier_points
 from policyeval.optimization.portfolio import PortfolioData, solve_portfolio
 from policyeval.sensitivity.smaa import smaa
@@ -93,7 +93,7 @@ def shipped():
     """The shipped case and the channels open at each target (a plain cache: hypothesis
     would otherwise print the whole workspace with every example)."""
     ws = load_workspace(REPO)
-    return ws, availability(ws, load_allocation(ws))
+    return ws, ws.allocation.available
 
 
 @settings(max_examples=8, deadline=None)
@@ -108,7 +108,7 @@ def test_allocation_respects_channel_availability_and_budget(budget, profile) ->
     such budgets have no allocation to check.
     """
     ws, avail = shipped()
-    spec = load_allocation(ws)
+    spec = ws.allocation
     try:
         res = allocate(ws, compute_weights(ws, profile), budget)
     except InfeasibleError:

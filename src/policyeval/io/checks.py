@@ -52,18 +52,26 @@ class Checker:
         required: Iterable[str] = (),
         hint: str = "",
     ) -> None:
-        """Unknown keys (with a did-you-mean) and missing required keys."""
+        """Unknown keys (with a did-you-mean) and missing required keys.
+
+        A required key that an unknown key looks like a misspelling of is not
+        reported again: one typo, one message.
+        """
         allowed = list(allowed)
+        meant = set()
         for key in data:
             if key not in allowed:
                 where = f"{entry}.{key}" if entry else str(key)
+                hint_key = did_you_mean(str(key), allowed)
+                meant |= {k for k in allowed if hint_key == f" Did you mean '{k}'?"}
                 self.add(
                     "unknown-key",
                     where,
-                    f"unknown key '{key}'.{did_you_mean(str(key), allowed)} "
-                    f"Allowed keys: {', '.join(allowed)}{hint}",
+                    f"unknown key '{key}'.{hint_key} Allowed keys: {', '.join(allowed)}{hint}",
                 )
         for key in required:
+            if key in meant:
+                continue
             if key not in data or data[key] is None:
                 where = f"{entry}.{key}" if entry else key
                 self.add("missing-key", where, f"'{key}' is required; add it")

@@ -31,7 +31,8 @@ REQUIRED = {
     "group": ("members",),
 }
 SPEC_KEYS = tuple(k for keys in METHOD_KEYS.values() for k in keys)
-TOP_KEYS = ("name", "method", "description", "local", "bounds", *SPEC_KEYS)
+PROVENANCE_KEYS = ("provenance", "elicited_from", "elicited_on")
+TOP_KEYS = ("name", "method", "description", "local", "bounds", *PROVENANCE_KEYS, *SPEC_KEYS)
 
 
 class Tree:
@@ -69,6 +70,18 @@ def check_profile(
     name = ck.text(data.get("name", pid), "name") or pid
     profile = _check_spec(ck, pid, data, "", None, tree, profile_ids, top=True)
     bounds = _check_bounds(ck, data.get("bounds"), tree)
+    provenance = ck.choice(
+        data.get("provenance", "illustrative"),
+        "provenance",
+        ("illustrative", "elicited"),
+        "provenance",
+    )
+    if provenance == "elicited" and not data.get("elicited_from"):
+        ck.add(
+            "missing-key",
+            "elicited_from",
+            "an elicited profile says from whom: add elicited_from (and elicited_on: DATE)",
+        )
     if profile is None or len(issues) > before:
         return None
     return WeightProfile(
@@ -79,6 +92,9 @@ def check_profile(
         local=profile.local,
         bounds=bounds,
         description=str(data.get("description", "") or ""),
+        provenance=provenance,  # type: ignore[arg-type]
+        elicited_from=str(data.get("elicited_from") or ""),
+        elicited_on=str(data.get("elicited_on") or ""),
     )
 
 
@@ -330,6 +346,17 @@ def _check_bwm(
         if a is not None and a in table and table[a] != 1:
             ck.add("bwm-anchor", f"{pre}{key}.{a}", f"the {anchor} compared with itself must be 1")
         out[key] = {k: v for k, v in table.items() if v is not None}
+    best, worst = out.get("best"), out.get("worst")
+    b_w = out["best_to_others"].get(worst) if worst else None
+    w_b = out["others_to_worst"].get(best) if best else None
+    if b_w is not None and w_b is not None and b_w != w_b:
+        ck.add(
+            "bwm-best-over-worst",
+            f"{pre}others_to_worst.{best}",
+            f"the best-over-worst judgement is given twice with different values: "
+            f"best_to_others.{worst} = {b_w:g} but others_to_worst.{best} = {w_b:g}; "
+            "they are the same comparison: set both to the one you mean",
+        )
     out["_named"] = named
     return out
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -50,12 +51,19 @@ def _context(text: str, line: int) -> str:
     return " | ".join(f"{i + 1}: {lines[i]}" for i in range(lo, hi))
 
 
-def read_text(path: Path, rel: str) -> tuple[str | None, list[Issue]]:
-    """The text of a UTF-8 file (a byte-order mark is dropped), or None and the problem."""
+def read_text(
+    path: Path, rel: str, digests: dict[str, str] | None = None
+) -> tuple[str | None, list[Issue]]:
+    """The text of a UTF-8 file (a byte-order mark is dropped), or None and the problem.
+
+    ``digests``, when given, records the SHA-256 of the bytes read under ``rel``.
+    """
     try:
         raw = path.read_bytes()
     except OSError as err:
         return None, [Issue("unreadable", f"cannot read the file ({err.strerror})", rel)]
+    if digests is not None:
+        digests[rel] = hashlib.sha256(raw).hexdigest()
     try:
         return raw.decode("utf-8-sig"), []
     except UnicodeDecodeError as err:
@@ -64,7 +72,9 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Issue]]:
         ]
 
 
-def read_yaml(path: Path, rel: str) -> tuple[Any, list[Issue]]:
+def read_yaml(
+    path: Path, rel: str, digests: dict[str, str] | None = None
+) -> tuple[Any, list[Issue]]:
     """Load one YAML file.
 
     Parameters
@@ -73,13 +83,15 @@ def read_yaml(path: Path, rel: str) -> tuple[Any, list[Issue]]:
         The file.
     rel : str
         Its name relative to the workspace, used in messages.
+    digests : dict, optional
+        Where to record the SHA-256 of the bytes read (``rel`` -> hex digest).
 
     Returns
     -------
     data, issues
         The parsed document (None when it could not be read) and the problems found.
     """
-    text, found = read_text(path, rel)
+    text, found = read_text(path, rel, digests)
     if text is None:
         return None, found
     if not text.strip():

@@ -6,12 +6,12 @@ all, each naming the file, the entry and the fix (DESIGN.md, Workspace format).
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 from typing import Any
 
 from policyeval.errors import Issue, WorkspaceError
+from policyeval.io.allocation import COUNTRIES, check_allocation, parse_countries
+from policyeval.io.allocation import FILE as ALLOCATION
 from policyeval.io.checks import ID_PATTERN, Checker
 from policyeval.io.profiles import Tree, check_group_cycles, check_profile
 from policyeval.io.safe_yaml import read_text, read_yaml
@@ -21,6 +21,7 @@ from policyeval.model.workspace import (
     Option,
     Package,
     Score,
+    Source,
     Synergy,
     WeightProfile,
     Workspace,
@@ -36,18 +37,23 @@ PREFERENCE_PARAMS = {
     "level": ("q", "p"),
     "gaussian": ("s",),
 }
-CRITERIA_KEYS = ("title", "description", "default_profile", "groups", "criteria", "unit")
+CRITERIA_KEYS = (
+    "title", "description", "default_profile", "groups", "criteria", "unit", "source",
+    "evidence_date",
+)  # fmt: skip
+SOURCE_KEYS = ("title", "authors", "year", "published_in", "url")
 GROUP_KEYS = ("id", "name", "parent", "description")
 CRITERION_KEYS = (
     "id", "name", "group", "direction", "scale", "combine", "unit", "preference",
-    "description", "source",
+    "description", "source", "role",
 )  # fmt: skip
 OPTION_KEYS = (
-    "id", "title", "recommendation", "kind", "summary", "source", "cost", "cost_note",
+    "id", "title", "recommendation", "kind", "summary", "source", "basis", "cost", "cost_note",
     "requires", "excludes", "scores",
 )  # fmt: skip
 SCORE_KEYS = ("value", "low", "high", "rationale", "source")
 NOT_OPTIONS = ("packages.yaml", "allocation.yaml")
+TEMPLATES = "reports/templates"
 
 
 def load_workspace(root: str | Path = ".") -> Workspace:
@@ -69,7 +75,6 @@ def load_workspace(root: str | Path = ".") -> Workspace:
     """
     root = Path(root)
     issues: list[Issue] = []
-    files: list[Path] = []
     missing = [f"{folder}/" for folder in ("criteria", "options") if not (root / folder).is_dir()]
     if missing:
         where = "" if root.is_dir() else " (no such folder)"
@@ -90,26 +95,37 @@ def load_workspace(root: str | Path = ".") -> Workspace:
         raise WorkspaceError(
             [Issue("missing-file", "criteria/criteria.yaml not found; create it", "criteria/")]
         )
-    files.append(crit_file)
-    data, found = read_yaml(crit_file, "criteria/criteria.yaml")
+    digests: dict[str, str] = {}
+    data, found = read_yaml(crit_file, "criteria/criteria.yaml", digests)
     issues += found
     head, groups, criteria, complete = _criteria(data, issues) if not found else ({}, (), (), False)
+    source, evidence_date = _source(head, Checker("criteria/criteria.yaml", issues))
     # when some criterion has no usable id, references to criteria cannot be checked
     # without false alarms: they are checked on the next run, once criteria.yaml is fixed
     known = criteria if complete else None
     profiles, profile_ids = _profiles(
-        root, Tree(criteria if complete else (), groups), issues, files
+        root, Tree(criteria if complete else (), groups), issues, digests
     )
-    options, declared = _options(root, known, issues, files)
-    packages, synergies = _packages(root, options, declared, known, issues, files)
-    alloc = root / "options" / "allocation.yaml"
-    if alloc.is_file():
-        files.append(alloc)
-        _allocation(alloc, issues)
-    countries = root / "criteria" / "countries.csv"
-    if countries.is_file():
-        files.append(countries)
-        _countries(countries, issues)
+    options, declared = _options(root, known, issues, digests)
+    packages, synergies = _packages(root, options, declared, known, issues, digests)
+    countries: dict[str, dict[str, str]] = {}
+    countries_ok = True
+    if (root / COUNTRIES).is_file():
+        before = len(issues)
+        text, found = read_text(root / COUNTRIES, COUNTRIES, digests)
+        issues += found
+        countries = parse_countries(text, issues) if text is not None else {}
+        countries_ok = len(issues) == before
+    allocation = None
+    if (root / ALLOCATION).is_file():
+        data, found = read_yaml(root / ALLOCATION, ALLOCATION, digests)
+        issues += found
+        # the allocation refers to countries.csv: checked once that file can be read
+        if not found and countries_ok:
+            allocation = check_allocation(data, countries, declared, issues)
+    if allocation is not None and allocation.budget is not None:
+        _check_costs(root, options, issues)
+    templates = _templates(root, issues, digests)
 
     default = head.get("default_profile")
     if default is not None and profile_ids and default not in profile_ids:
@@ -128,9 +144,93 @@ def load_workspace(root: str | Path = ".") -> Workspace:
         packages=packages,
         synergies=synergies,
         default_profile=default,
-        files=tuple(sorted(files)),
+        files=tuple(sorted(root / rel for rel in digests)),
         extra={k: head[k] for k in ("description", "unit") if head.get(k) is not None},
+        digests=tuple(sorted(digests.items())),
+        source=source,
+        evidence_date=evidence_date,
+        allocation=allocation,
+        countries=countries,
+        templates=templates,
     )
+
+
+def _source(head: dict, ck: Checker) -> tuple[Source | None, str]:
+    """``source`` (where the evidence comes from) and ``evidence_date`` of criteria.yaml."""
+    date = head.get("evidence_date")
+    evidence_date = "" if date is None else str(date)
+    raw = head.get("source")
+    if raw is None:
+        return None, evidence_date
+    if isinstance(raw, str):
+        return Source(title=raw), evidence_date
+    if ck.mapping(raw, "source", "a mapping (title, authors, year, published_in, url)") is None:
+        return None, evidence_date
+    ck.keys(raw, "source", SOURCE_KEYS, required=("title",))
+    authors = raw.get("authors") or []
+    if isinstance(authors, str):
+        authors = [authors]
+    year = raw.get("year")
+    if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
+        ck.add("wrong-type", "source.year", f"expected a year like 2021. Got {year!r} instead")
+        year = None
+    return (
+        Source(
+            title=str(raw.get("title") or ""),
+            authors=tuple(str(a) for a in authors),
+            year=year,
+            published_in=str(raw.get("published_in") or ""),
+            url=str(raw.get("url") or ""),
+        ),
+        evidence_date,
+    )
+
+
+def _check_costs(root: Path, options: tuple[Option, ...], issues: list[Issue]) -> None:
+    """With a budget declared, every measure must say what it costs (no silent zero)."""
+    for o in options:
+        if not o.is_baseline and not o.has_cost:
+            issues.append(
+                Issue(
+                    "missing-cost",
+                    "options/allocation.yaml declares a budget, so every measure needs a cost; "
+                    "add cost: AMOUNT (0 if it is truly free)",
+                    f"options/{o.id}.yaml",
+                    "cost",
+                )
+            )
+
+
+def _templates(root: Path, issues: list[Issue], digests: dict[str, str]) -> Path | None:
+    """The workspace's memo templates (``reports/templates/``), compiled to find syntax errors."""
+    folder = root / TEMPLATES
+    if not folder.is_dir():
+        return None
+    paths = sorted(p for p in folder.glob("*.j2") if p.is_file())
+    if not paths:
+        return folder
+    from jinja2 import TemplateSyntaxError
+    from jinja2.sandbox import SandboxedEnvironment
+
+    env = SandboxedEnvironment()
+    for path in paths:
+        rel = f"{TEMPLATES}/{path.name}"
+        text, found = read_text(path, rel, digests)
+        issues += found
+        if text is None:
+            continue
+        try:
+            env.parse(text)
+        except TemplateSyntaxError as err:
+            issues.append(
+                Issue(
+                    "template-syntax",
+                    f"template syntax error at line {err.lineno}: {err.message}; fix the template",
+                    rel,
+                    f"line {err.lineno}",
+                )
+            )
+    return folder
 
 
 def _criteria(
@@ -204,6 +304,9 @@ def _criteria(
         if combine is not None:
             combine = ck.choice(combine, f"{where}.combine", COMBINES, "combine rule")
         pref = _preference(ck, c.get("preference"), f"{where}.preference")
+        role = c.get("role")
+        if role is not None:
+            role = ck.choice(role, f"{where}.role", ("cost",), "role")
         criteria.append(
             Criterion(
                 id=cid,
@@ -216,7 +319,15 @@ def _criteria(
                 preference=pref,
                 description=str(c.get("description") or ""),
                 source=str(c.get("source") or ""),
+                role=role,
             )
+        )
+    costs = [c.id for c in criteria if c.role == "cost"]
+    if len(costs) > 1:
+        ck.add(
+            "two-cost-criteria",
+            f"criteria.{costs[1]}.role",
+            f"only one criterion can be the resource cost (now: {', '.join(costs)}); keep one",
         )
     for g in groups:
         if not Tree(tuple(criteria), tuple(groups)).leaves(g.id):
@@ -226,41 +337,6 @@ def _criteria(
                 f"group '{g.id}' holds no criterion; remove it or put criteria in it",
             )
     return data, tuple(groups), tuple(criteria), complete
-
-
-def _allocation(path: Path, issues: list[Issue]) -> None:
-    """What every command relies on in options/allocation.yaml: readable, a mapping, budget >= 0.
-
-    The rest of the resource model is checked by ``policyeval allocate``, which reads it.
-    """
-    rel = "options/allocation.yaml"
-    data, found = read_yaml(path, rel)
-    issues += found
-    ck = Checker(rel, issues)
-    if found or ck.mapping(data, "", "a mapping (unit, budget, targets, channels, ...)") is None:
-        return
-    if data.get("budget") is not None:
-        ck.number(data["budget"], "budget", minimum=0)
-
-
-def _countries(path: Path, issues: list[Issue]) -> None:
-    """criteria/countries.csv (context data for ``allocate``): UTF-8, a 'country' column."""
-    rel = "criteria/countries.csv"
-    text, found = read_text(path, rel)
-    issues += found
-    if text is None:
-        return
-    header = next(csv.reader(io.StringIO(text)), [])
-    if "country" not in header:
-        issues.append(
-            Issue(
-                "missing-column",
-                "the first line must name the columns, one of them 'country' (found: "
-                f"{', '.join(header) or 'nothing'}); add the header line",
-                rel,
-                "line 1",
-            )
-        )
 
 
 def _check_group_cycles(groups: list[Group], ck: Checker) -> None:
@@ -326,7 +402,7 @@ def _preference(ck: Checker, value: Any, entry: str) -> dict[str, Any]:
 
 
 def _profiles(
-    root: Path, tree: Tree, issues: list[Issue], files: list[Path]
+    root: Path, tree: Tree, issues: list[Issue], digests: dict[str, str]
 ) -> tuple[dict[str, WeightProfile], list[str]]:
     """The valid profiles, and the ids (file names) of every profile file."""
     folder = root / "criteria" / "weights"
@@ -344,13 +420,12 @@ def _profiles(
     profiles: dict[str, WeightProfile] = {}
     for path in paths:
         rel = f"criteria/weights/{path.name}"
-        files.append(path)
         if not Checker(rel, []).identifier(path.stem, "") and path.stem:
             issues.append(
                 Issue("bad-id", "the file name must be a valid id (e.g. balanced.yaml)", rel)
             )
             continue
-        data, found = read_yaml(path, rel)
+        data, found = read_yaml(path, rel, digests)
         issues += found
         if found:
             continue
@@ -363,7 +438,10 @@ def _profiles(
 
 
 def _options(
-    root: Path, criteria: tuple[Criterion, ...] | None, issues: list[Issue], files: list[Path]
+    root: Path,
+    criteria: tuple[Criterion, ...] | None,
+    issues: list[Issue],
+    digests: dict[str, str],
 ) -> tuple[tuple[Option, ...], list[str]]:
     """The valid options, and the ids of every declared measure (valid or not).
 
@@ -380,8 +458,7 @@ def _options(
     stems: list[tuple[str, bool]] = []
     for path in paths:
         rel = f"options/{path.name}"
-        files.append(path)
-        data, found = read_yaml(path, rel)
+        data, found = read_yaml(path, rel, digests)
         issues += found
         ck = Checker(rel, issues)
         stems.append((path.stem, isinstance(data, dict) and data.get("kind") == "baseline"))
@@ -456,6 +533,18 @@ def _option(
     scores = _scores(ck, data.get("scores"), criteria)
     if len(ck.issues) > before or scores is None:
         return None
+    cost_criterion = next((c for c in criteria or () if c.role == "cost"), None)
+    if cost_criterion is not None and kind == "measure":
+        given = scores[cost_criterion.id].value
+        if "cost" not in data or cost is None or abs(given - cost) > 1e-9 * max(1.0, abs(cost)):
+            ck.add(
+                "cost-score-mismatch",
+                f"scores.{cost_criterion.id}",
+                f"criterion '{cost_criterion.id}' has role: cost, so its score must equal the "
+                f"option's cost ({'no cost' if 'cost' not in data else f'{cost:g}'}), not "
+                f"{given:g}; make them equal",
+            )
+            return None
     rec = data.get("recommendation")
     return Option(
         id=oid,
@@ -468,6 +557,9 @@ def _option(
         cost=cost or 0.0,
         requires=tuple(requires),
         excludes=tuple(excludes),
+        basis=str(data.get("basis") or ""),
+        cost_note=str(data.get("cost_note") or ""),
+        has_cost="cost" in data or kind == "baseline",
     )
 
 
@@ -601,15 +693,14 @@ def _packages(
     measures: list[str],
     criteria: tuple[Criterion, ...] | None,
     issues: list[Issue],
-    files: list[Path],
+    digests: dict[str, str],
 ) -> tuple[tuple[Package, ...], tuple[Synergy, ...]]:
     """Packages and synergies; ``measures`` are every declared measure id (valid or not)."""
     path = root / "options" / "packages.yaml"
     if not path.is_file():
         return (), ()
     rel = "options/packages.yaml"
-    files.append(path)
-    data, found = read_yaml(path, rel)
+    data, found = read_yaml(path, rel, digests)
     issues += found
     ck = Checker(rel, issues)
     if (

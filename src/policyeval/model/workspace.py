@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from policyeval.model.allocation import AllocationSpec
+
 Direction = Literal["max", "min"]
 Combine = Literal["sum", "max", "min", "mean"]
 
@@ -44,6 +46,7 @@ class Criterion:
     preference: dict[str, Any] = field(default_factory=lambda: {"type": "usual"})
     description: str = ""
     source: str = ""
+    role: Literal["cost"] | None = None
 
     @property
     def combine_rule(self) -> Combine:
@@ -93,6 +96,9 @@ class Option:
     cost: float = 0.0
     requires: tuple[str, ...] = ()
     excludes: tuple[str, ...] = ()
+    basis: str = ""
+    cost_note: str = ""
+    has_cost: bool = True
 
     @property
     def is_baseline(self) -> bool:
@@ -136,6 +142,33 @@ class WeightProfile:
     local: dict[str, WeightProfile] = field(default_factory=dict)
     bounds: dict[str, tuple[float, float]] = field(default_factory=dict)
     description: str = ""
+    provenance: Literal["illustrative", "elicited"] = "illustrative"
+    elicited_from: str = ""
+    elicited_on: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a workspace's evidence comes from (``source`` in criteria.yaml)."""
+
+    title: str
+    authors: tuple[str, ...] = ()
+    year: int | None = None
+    published_in: str = ""
+    url: str = ""
+
+    def citation(self) -> str:
+        """Authors (year), "title", where published.
+
+        Examples
+        --------
+        >>> Source("A study", ("Doe",), 2020, "A journal").citation()
+        'Doe (2020), "A study", A journal'
+        """
+        who = ", ".join(self.authors) or "Unknown author"
+        year = f" ({self.year})" if self.year is not None else ""
+        where = f", {self.published_in}" if self.published_in else ""
+        return f'{who}{year}, "{self.title}"{where}'
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +186,17 @@ class Workspace:
     default_profile: str | None = None
     files: tuple[Path, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+    digests: tuple[tuple[str, str], ...] = ()
+    source: Source | None = None
+    evidence_date: str = ""
+    allocation: AllocationSpec | None = None
+    countries: dict[str, dict[str, str]] = field(default_factory=dict)
+    templates: Path | None = None
+
+    @property
+    def budget(self) -> float | None:
+        """The default budget (``budget`` of options/allocation.yaml), or None."""
+        return None if self.allocation is None else self.allocation.budget
 
     @property
     def criterion_ids(self) -> list[str]:

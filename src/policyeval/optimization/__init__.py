@@ -5,7 +5,7 @@ PuLP is imported only by :mod:`policyeval.lp`, inside functions.
 
 from __future__ import annotations
 
-from policyeval.optimization.allocation import AllocationResult, allocate, load_allocation
+from policyeval.optimization.allocation import AllocationResult, allocate
 from policyeval.optimization.frontier import FrontierResult, efficient_frontier, frontier_svg
 from policyeval.optimization.portfolio import (
     PortfolioData,
@@ -25,7 +25,6 @@ __all__ = [
     "core_index",
     "efficient_frontier",
     "frontier_svg",
-    "load_allocation",
     "optimize_portfolio",
     "robust_portfolio",
 ]

@@ -25,9 +25,11 @@ receive money and none has a minimum.
 
 Need index per target: for each indicator of ``need.indicators`` (a column
 of countries.csv, or a ``_low``/``_high`` pair read as a range) the figure is
-divided by the largest figure over the targets (a ratio scale, 0..1); an empty
-cell counts as ``need.missing`` (``mean`` of the targets with a figure, or
-``zero``). The index is the weighted sum (weights normalized);
+divided by the largest figure over the targets (a ratio scale, 0..1). A target
+with no figure for an indicator either drops it (its index is the weighted
+mean over the indicators it has figures for) or takes the declared imputation;
+no figure is ever filled in with a mean. The index is that weighted mean
+(1 for every target when no indicator is declared);
 ``need = floor + (1 - floor) * index``. Ranges use their midpoints; ``low`` and
 ``high`` needs use the low and high ends.
 
@@ -42,7 +44,6 @@ its slack is below 1e-9.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -51,34 +52,13 @@ import numpy as np
 
 from policyeval import lp
 from policyeval.errors import InfeasibleError, Issue, WorkspaceError
+from policyeval.model.allocation import AllocationSpec
 
 if TYPE_CHECKING:
     from policyeval.model import Workspace
 
 FILE = "options/allocation.yaml"
-TOP_KEYS = (
-    "unit", "budget", "measures", "need", "targets", "channels", "membership",
-    "response", "measure_settings", "shares",
-)  # fmt: skip
 BIND_TOL = 1e-9
-
-
-@dataclass(frozen=True, slots=True)
-class AllocationSpec:
-    """A validated ``options/allocation.yaml``."""
-
-    unit: str
-    budget: float | None
-    measures: str
-    targets: tuple[tuple[str, str], ...]  # (target id, country row)
-    channels: dict[str, dict[str, Any]]  # id -> {"targets": set, "member": column|None}
-    indicators: dict[str, float]
-    missing: str
-    floor: float
-    membership: dict[str, dict[str, bool]]
-    response: tuple[tuple[float, float], ...]
-    settings: dict[str, dict[str, Any]]
-    shares: dict[str, dict[str, dict[str, float]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,196 +112,6 @@ class AllocationResult:
         }
 
 
-def _yes(cell: str) -> bool | None:
-    cell = cell.strip().lower()
-    return {"yes": True, "no": False}.get(cell)
-
-
-def read_countries(ws: Workspace) -> dict[str, dict[str, str]]:
-    """Rows of ``criteria/countries.csv`` by country name (empty dict if absent)."""
-    path = ws.root / "criteria" / "countries.csv"
-    if not path.is_file():
-        return {}
-    with path.open(newline="", encoding="utf-8-sig") as f:
-        return {row["country"]: row for row in csv.DictReader(f)}
-
-
-def load_allocation(ws: Workspace) -> AllocationSpec | None:
-    """Read and validate ``options/allocation.yaml`` (None when the file is absent).
-
-    Raises
-    ------
-    WorkspaceError
-        With every problem found, naming the file and entry.
-    """
-    from policyeval.io.checks import Checker
-    from policyeval.io.safe_yaml import read_yaml
-
-    path = ws.root / FILE
-    if not path.is_file():
-        return None
-    data, issues = read_yaml(path, FILE)
-    if issues:
-        raise WorkspaceError(issues)
-    ck = Checker(FILE, issues)
-    data = ck.mapping(data, "")
-    if data is None:
-        raise WorkspaceError(issues)
-    ck.keys(data, "", TOP_KEYS, required=("targets", "channels"))
-    budget = None if data.get("budget") is None else ck.number(data["budget"], "budget", minimum=0)
-    measures = data.get("measures", "portfolio")
-    ck.choice(measures, "measures", ["portfolio", "all"], "measures mode")
-    rows = read_countries(ws)
-
-    targets: list[tuple[str, str]] = []
-    for k, t in enumerate(data.get("targets") or []):
-        t = ck.mapping(t, f"targets[{k}]")
-        if t is None:
-            continue
-        ck.keys(t, f"targets[{k}]", ("id", "country", "note"), required=("id", "country"))
-        tid = ck.identifier(t.get("id"), f"targets[{k}].id")
-        country = ck.ref(t.get("country"), f"targets[{k}].country", rows, "country")
-        if tid and country:
-            targets.append((tid, country))
-    tids = [t for t, _ in targets]
-
-    channels: dict[str, dict[str, Any]] = {}
-    for k, c in enumerate(data.get("channels") or []):
-        c = ck.mapping(c, f"channels[{k}]")
-        if c is None:
-            continue
-        where = f"channels[{k}]"
-        ck.keys(c, where, ("id", "name", "targets", "member_column", "note"), required=("id",))
-        cid = ck.identifier(c.get("id"), f"{where}.id")
-        scope = c.get("targets", "all")
-        if isinstance(scope, list):
-            allowed = set(ck.id_list(scope, f"{where}.targets", tids, "target"))
-        else:
-            ck.choice(scope, f"{where}.targets", ["all"], "targets scope")
-            allowed = set(tids)
-        member = c.get("member_column")
-        if member is not None and rows and member not in next(iter(rows.values())):
-            ck.add(
-                "unknown-column", f"{where}.member_column", f"no column '{member}' in countries.csv"
-            )
-        if cid:
-            channels[cid] = {"targets": allowed, "member": member, "name": str(c.get("name") or "")}
-
-    membership: dict[str, dict[str, bool]] = {}
-    for tid, cols in (ck.mapping(data.get("membership") or {}, "membership") or {}).items():
-        ck.ref(tid, f"membership.{tid}", tids, "target")
-        for col, val in (ck.mapping(cols, f"membership.{tid}") or {}).items():
-            flag = _yes(str(val)) if not isinstance(val, bool) else val
-            if flag is None:
-                ck.add("not-yes-no", f"membership.{tid}.{col}", f"expected yes or no, got {val!r}")
-            else:
-                membership.setdefault(tid, {})[col] = flag
-
-    need = ck.mapping(data.get("need") or {}, "need") or {}
-    ck.keys(need, "need", ("indicators", "missing", "floor"), required=("indicators",))
-    indicators: dict[str, float] = {}
-    cols = set(next(iter(rows.values()))) if rows else set()
-    for col, wgt in (ck.mapping(need.get("indicators") or {}, "need.indicators") or {}).items():
-        if col not in cols and not {f"{col}_low", f"{col}_high"} <= cols:
-            ck.add(
-                "unknown-column", f"need.indicators.{col}", f"no column '{col}' in countries.csv"
-            )
-        x = ck.number(wgt, f"need.indicators.{col}", minimum=0)
-        if x is not None:
-            indicators[col] = x
-    missing = need.get("missing", "mean")
-    ck.choice(missing, "need.missing", ["mean", "zero"], "missing rule")
-    floor = ck.number(need.get("floor", 0.0), "need.floor", minimum=0, maximum=1) or 0.0
-
-    response = _segments(ck, data.get("response"), "response") or ((float("inf"), 1.0),)
-    measure_ids = [o.id for o in ws.measures]
-    settings: dict[str, dict[str, Any]] = {}
-    for mid, s in (
-        ck.mapping(data.get("measure_settings") or {}, "measure_settings") or {}
-    ).items():
-        where = f"measure_settings.{mid}"
-        ck.ref(mid, where, measure_ids, "measure")
-        s = ck.mapping(s, where) or {}
-        ck.keys(s, where, ("targets", "channels", "fit", "response", "setup_cost", "note"))
-        out: dict[str, Any] = {}
-        if "targets" in s:
-            out["targets"] = set(ck.id_list(s["targets"], f"{where}.targets", tids, "target"))
-        if "channels" in s:
-            out["channels"] = set(
-                ck.id_list(s["channels"], f"{where}.channels", channels, "channel")
-            )
-        fit = {}
-        for cid, f in (ck.mapping(s.get("fit") or {}, f"{where}.fit") or {}).items():
-            ck.ref(cid, f"{where}.fit.{cid}", channels, "channel")
-            fit[cid] = ck.number(f, f"{where}.fit.{cid}", minimum=0) or 0.0
-        out["fit"] = fit
-        if "response" in s:
-            out["response"] = _segments(ck, s["response"], f"{where}.response")
-        if "setup_cost" in s:
-            out["setup_cost"] = ck.number(s["setup_cost"], f"{where}.setup_cost", minimum=0)
-        settings[mid] = out
-
-    shares: dict[str, dict[str, dict[str, float]]] = {}
-    known = {"target": tids, "channel": list(channels), "recommendation": None}
-    for kind, spec in (ck.mapping(data.get("shares") or {}, "shares") or {}).items():
-        if ck.choice(kind, f"shares.{kind}", list(known), "share kind") is None:
-            continue
-        for key, mm in (ck.mapping(spec, f"shares.{kind}") or {}).items():
-            where = f"shares.{kind}.{key}"
-            if known[kind] is not None:
-                ck.ref(key, where, known[kind], kind)
-            mm = ck.mapping(mm, where) or {}
-            ck.keys(mm, where, ("min", "max"))
-            bounds = {b: ck.number(v, f"{where}.{b}", minimum=0, maximum=1) for b, v in mm.items()}
-            shares.setdefault(kind, {})[str(key)] = {
-                b: v for b, v in bounds.items() if v is not None
-            }
-    if issues:
-        raise WorkspaceError(issues)
-    return AllocationSpec(
-        unit=str(data.get("unit", "")),
-        budget=budget,
-        measures=measures,
-        targets=tuple(targets),
-        channels=channels,
-        indicators=indicators,
-        missing=missing,
-        floor=floor,
-        membership=membership,
-        response=response,
-        settings=settings,
-        shares=shares,
-    )
-
-
-def _segments(ck: Any, value: Any, entry: str) -> tuple[tuple[float, float], ...] | None:
-    """``[[width, slope], ...]`` with non-increasing positive slopes (concave)."""
-    if value is None:
-        return None
-    if not isinstance(value, list) or not value:
-        ck.add("wrong-type", entry, "expected a list of [width, slope] segments")
-        return None
-    out = []
-    for k, seg in enumerate(value):
-        if not (isinstance(seg, list) and len(seg) == 2):
-            ck.add("wrong-type", f"{entry}[{k}]", "expected [width, slope]")
-            return None
-        w = ck.number(seg[0], f"{entry}[{k}][0]", minimum=0)
-        s = ck.number(seg[1], f"{entry}[{k}][1]", minimum=0)
-        if w is None or s is None:
-            return None
-        if out and s > out[-1][1]:
-            ck.add(
-                "not-concave",
-                f"{entry}[{k}]",
-                f"slope {s:g} is above the previous slope {out[-1][1]:g}; slopes must not "
-                "increase (diminishing returns)",
-            )
-            return None
-        out.append((w, s))
-    return tuple(out)
-
-
 def labels(spec: AllocationSpec) -> dict[str, dict[str, str]]:
     """Readable names of targets and channels for tables and charts.
 
@@ -336,8 +126,8 @@ def labels(spec: AllocationSpec) -> dict[str, dict[str, str]]:
     --------
     >>> targets = (("russia_domestic", "Russia"), ("kz", "Kazakhstan"))
     >>> channels = {"csto": {"name": "Collective Security Treaty Organization"}, "bi": {}}
-    >>> spec = AllocationSpec("RU", 1.0, "all", targets, channels, {}, "mean", 0.0, {},
-    ...                       ((1.0, 1.0),), {}, {})
+    >>> spec = AllocationSpec("RU", 1.0, "all", targets, channels, (), 0.0, {},
+    ...                       ((1.0, 1.0),), {}, {}, {})
     >>> labels(spec)["targets"]
     {'russia_domestic': 'Russia (domestic)', 'kz': 'Kazakhstan'}
     >>> labels(spec)["channels"]
@@ -362,39 +152,58 @@ def labels(spec: AllocationSpec) -> dict[str, dict[str, str]]:
     return {"targets": targets, "channels": channels, "channel_names": names}
 
 
-def configured_budget(ws: Workspace) -> float | None:
-    """The ``budget`` of ``options/allocation.yaml``, or None."""
-    spec = load_allocation(ws)
-    return None if spec is None else spec.budget
+def need_index(spec: AllocationSpec, rows: dict[str, dict[str, str]]) -> dict[str, dict[str, Any]]:
+    """Need per target (see the module doc), with the figures it rests on.
 
+    Returns ``{target: {"need", "low", "high", "index", "dropped", "imputed"}}``:
+    ``dropped`` lists the indicators with no figure for the target (left out
+    of its index), ``imputed`` those whose figure was declared by imputation.
 
-def need_index(
-    spec: AllocationSpec, rows: dict[str, dict[str, str]]
-) -> dict[str, dict[str, float]]:
-    """Need per target: ``{"need", "low", "high", "index"}`` (see the module doc)."""
+    Examples
+    --------
+    >>> from policyeval.model.allocation import Indicator
+    >>> spec = AllocationSpec("RU", 1.0, "all", (("a", "A"), ("b", "B")), {},
+    ...                       (Indicator("x", 1.0), Indicator("y", 1.0)), 0.0, {},
+    ...                       ((1.0, 1.0),), {}, {}, {})
+    >>> rows = {"A": {"x": "2", "y": ""}, "B": {"x": "4", "y": "5"}}
+    >>> {t: (n["index"], n["dropped"]) for t, n in need_index(spec, rows).items()}
+    {'a': (0.5, ['y']), 'b': (1.0, [])}
+    """
     targets = [t for t, _ in spec.targets]
-    total = sum(spec.indicators.values()) or 1.0
+    n, k = len(targets), len(spec.indicators)
+    weights = np.array([ind.weight for ind in spec.indicators], dtype=float)
     parts: dict[str, np.ndarray] = {}
+    known = np.ones((n, k), dtype=bool)
     for end in ("mid", "low", "high"):
-        idx = np.zeros(len(targets))
-        for col, wgt in spec.indicators.items():
-            x = np.array([_figure(rows[c], col, end) for _, c in spec.targets], dtype=float)
-            known = ~np.isnan(x)
-            fill = np.nanmean(x) if spec.missing == "mean" and known.any() else 0.0
-            x = np.where(known, x, fill)
-            top = x.max() if x.size and x.max() > 0 else 1.0
-            idx += wgt / total * x / top
-        parts[end] = idx
+        x = np.array(
+            [
+                [_figure(rows[c], ind.column, end) for ind in spec.indicators]
+                for _, c in spec.targets
+            ],
+            dtype=float,
+        ).reshape(n, k)
+        fill = np.array([np.nan if i.impute is None else i.impute for i in spec.indicators])
+        known = ~np.isnan(x) | ~np.isnan(fill)
+        x = np.where(np.isnan(x), fill, x)
+        top = np.nanmax(np.where(known, x, np.nan), axis=0, initial=0.0) if n else np.zeros(k)
+        ratio = np.where(known, x / np.where(top > 0, top, 1.0), 0.0)
+        w = np.where(known, weights, 0.0)
+        total = w.sum(axis=1)
+        mean = (w * ratio).sum(axis=1) / np.where(total > 0, total, 1.0)
+        parts[end] = np.where(total > 0, mean, 0.0) if k else np.ones(n)
     f = spec.floor
-    return {
-        t: {
-            "index": float(parts["mid"][k]),
-            "need": f + (1 - f) * float(parts["mid"][k]),
-            "low": f + (1 - f) * float(parts["low"][k]),
-            "high": f + (1 - f) * float(parts["high"][k]),
+    out: dict[str, dict[str, Any]] = {}
+    for t, (tid, country) in enumerate(spec.targets):
+        missing = [i for i in spec.indicators if np.isnan(_figure(rows[country], i.column, "mid"))]
+        out[tid] = {
+            "index": float(parts["mid"][t]),
+            "need": f + (1 - f) * float(parts["mid"][t]),
+            "low": f + (1 - f) * float(parts["low"][t]),
+            "high": f + (1 - f) * float(parts["high"][t]),
+            "dropped": [i.column for i in missing if i.missing == "drop"],
+            "imputed": [i.column for i in missing if i.missing == "impute"],
         }
-        for k, t in enumerate(targets)
-    }
+    return out
 
 
 def _figure(row: dict[str, str], col: str, end: str) -> float:
@@ -408,42 +217,6 @@ def _figure(row: dict[str, str], col: str, end: str) -> float:
         return num(col)
     lo, hi = num(f"{col}_low"), num(f"{col}_high")
     return {"low": lo, "high": hi, "mid": (lo + hi) / 2}[end]
-
-
-def _available(
-    spec: AllocationSpec, rows: dict[str, dict[str, str]], tid: str, country: str, cid: str
-) -> bool:
-    ch = spec.channels[cid]
-    if tid not in ch["targets"]:
-        return False
-    col = ch["member"]
-    if col is None:
-        return True
-    flag = _yes(rows[country].get(col) or "")
-    if flag is None:
-        flag = spec.membership.get(tid, {}).get(col)
-    if flag is None:
-        raise WorkspaceError(
-            [
-                Issue(
-                    "unknown-membership",
-                    f"countries.csv has no yes/no '{col}' for {country}; declare it under "
-                    f"membership.{tid}.{col}",
-                    FILE,
-                    f"membership.{tid}",
-                )
-            ]
-        )
-    return flag
-
-
-def availability(ws: Workspace, spec: AllocationSpec) -> dict[str, list[str]]:
-    """Channels available at each target (membership rules applied)."""
-    rows = read_countries(ws)
-    return {
-        t: [c for c in spec.channels if _available(spec, rows, t, country, c)]
-        for t, country in spec.targets
-    }
 
 
 def _model(
@@ -569,7 +342,7 @@ def allocate(
     """
     from policyeval.optimization.portfolio import optimize_portfolio, portfolio_data
 
-    spec = load_allocation(ws)
+    spec = ws.allocation
     if spec is None:
         raise WorkspaceError(
             [Issue("missing-file", "allocate needs options/allocation.yaml; create it", FILE)]
@@ -590,10 +363,9 @@ def allocate(
         chosen = list(optimize_portfolio(ws, weights, budget, solver=solver).selected)
     values = {i: float(data.values[data.ids.index(i)]) for i in chosen}
     recs = {o.id: o.recommendation for o in ws.measures}
-    rows = read_countries(ws)
-    needs = need_index(spec, rows)
+    needs = need_index(spec, ws.countries)
     need = {t: n["need"] for t, n in needs.items()}
-    avail = availability(ws, spec)
+    avail = {t: list(c) for t, c in spec.available.items()}
 
     floors = {}
     if spec.measures == "portfolio":

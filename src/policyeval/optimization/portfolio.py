@@ -219,9 +219,7 @@ def portfolio_data(
     issues: list[Issue] = []
     source = "--budget"
     if budget is None:
-        from policyeval.optimization.allocation import configured_budget
-
-        budget = configured_budget(ws)
+        budget = ws.budget
         source = "options/allocation.yaml"
         if budget is None:
             budget, source = float(costs.sum()), "total cost of all measures"

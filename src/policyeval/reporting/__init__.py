@@ -61,7 +61,7 @@ def report_context(
     args = {"profile": results["profile"], "date": date or None, "seed": seed, "samples": samples}
     args.update(command or {})
     provenance = {
-        "files": file_hashes(ws.root, ws.files),
+        "files": file_hashes(ws.digests),
         "versions": dict(versions) if versions is not None else package_versions(),
         "command": reproduce_command(args),
     }

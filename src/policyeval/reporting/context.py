@@ -365,16 +365,16 @@ def _funding_results(ws: Workspace, weights: Any, svgs: dict[str, str]) -> dict[
     An infeasible model is reported in the memo (``funding_error``), not raised.
     """
     from policyeval.errors import InfeasibleError
-    from policyeval.optimization.allocation import allocate, load_allocation, read_countries
+    from policyeval.optimization.allocation import allocate
     from policyeval.optimization.frontier import efficient_frontier, frontier_svg
     from policyeval.optimization.portfolio import optimize_portfolio
 
-    spec = load_allocation(ws)
+    spec = ws.allocation
     out: dict[str, Any] = {
         "portfolio": None,
         "frontier": None,
         "allocation": None,
-        "countries": list(read_countries(ws).values()),
+        "countries": list(ws.countries.values()),
         "unit": spec.unit if spec is not None else None,
     }
     if spec is None or spec.budget is None or not any(o.cost for o in ws.measures):

@@ -11,7 +11,6 @@ import hashlib
 import os
 import shlex
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 PACKAGES = ("policyeval", "numpy", "pandas", "scikit-criteria", "pulp", "jinja2", "matplotlib")
@@ -24,23 +23,18 @@ def default_date() -> str:
     return when.date().isoformat()
 
 
-def file_hashes(root: Path, files: Iterable[Path]) -> list[dict[str, str]]:
-    """SHA-256 of each input file, by path relative to ``root`` (sorted, POSIX style).
+def file_hashes(digests: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
+    """Rows ``{"path", "sha256"}`` of a workspace's input digests, sorted by path.
+
+    The digests are those the loader took of the bytes it parsed
+    (``Workspace.digests``): no file is read a second time.
 
     Examples
     --------
-    >>> import tempfile
-    >>> d = Path(tempfile.mkdtemp()); _ = (d / "a.yaml").write_text("x: 1\\n")
-    >>> file_hashes(d, [d / "a.yaml"])[0]["path"]
-    'a.yaml'
+    >>> file_hashes([("b.yaml", "2"), ("a.yaml", "1")])[0]
+    {'path': 'a.yaml', 'sha256': '1'}
     """
-    rows = []
-    base = Path(root).resolve()
-    for f in files:
-        full = Path(f).resolve()
-        rel = full.relative_to(base).as_posix() if full.is_relative_to(base) else full.name
-        rows.append({"path": rel, "sha256": hashlib.sha256(full.read_bytes()).hexdigest()})
-    return sorted(rows, key=lambda r: r["path"])
+    return [{"path": p, "sha256": h} for p, h in sorted(digests)]
 
 
 def combined_hash(files: Iterable[Mapping[str, str]]) -> str:
