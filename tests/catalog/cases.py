@@ -331,6 +331,9 @@ CASES: list[Case] = [
         "best_to_others": {"benefit": 1, "reach": 2, "cost": 8},
         "others_to_worst": {"benefit": 3, "reach": 4, "cost": 1}}}), W,
         "others_to_worst.benefit", "set both to the one you mean"),
+    Case("a measure without a cost while a budget is declared", both(
+        lambda s: s.update({ALLOC: {"budget": 10, "targets": [], "channels": []}}),
+        lambda s: s[A].pop("cost")), A, "cost", "add cost: AMOUNT"),
     Case("negative budget", lambda s: s.update({ALLOC: {"budget": -10, "targets": [],
                                                         "channels": []}}), ALLOC, "budget",
          "below the minimum 0"),
@@ -448,7 +451,7 @@ SHIPPED_CASES: list[Case] = [
         edit_yaml(A1, lambda d: d.pop("cost")),
         A1,
         "cost",
-        "add cost: AMOUNT",
+        "every measure needs a cost",
     ),
     Case(
         "shipped: template syntax error",

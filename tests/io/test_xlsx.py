@@ -21,10 +21,20 @@ from policyeval.weighting import compute_weights
 def comparable(ws: Workspace) -> Workspace:
     """Everything but where the files are and their bytes (the writer lays them out anew).
 
-    The workbook does not carry allocation.yaml and countries.csv yet (issue 13).
+    The workbook does not carry allocation.yaml, countries.csv and the keys added to the
+    contract on 2026-11-30 (source, evidence_date, role, basis) yet (issue 13).
     """
     return dataclasses.replace(
-        ws, root=Path("."), files=(), digests=(), allocation=None, countries={}
+        ws,
+        root=Path("."),
+        files=(),
+        digests=(),
+        allocation=None,
+        countries={},
+        source=None,
+        evidence_date="",
+        criteria=tuple(dataclasses.replace(c, role=None) for c in ws.criteria),
+        options=tuple(dataclasses.replace(o, basis="") for o in ws.options),
     )
 
 

@@ -536,13 +536,20 @@ def _option(
     cost_criterion = next((c for c in criteria or () if c.role == "cost"), None)
     if cost_criterion is not None and kind == "measure":
         given = scores[cost_criterion.id].value
-        if "cost" not in data or cost is None or abs(given - cost) > 1e-9 * max(1.0, abs(cost)):
+        if "cost" not in data:
+            ck.add(
+                "missing-cost",
+                "cost",
+                f"criterion '{cost_criterion.id}' has role: cost, so every measure needs a "
+                f"cost; add cost: {given:g} (its score on '{cost_criterion.id}')",
+            )
+            return None
+        if cost is not None and abs(given - cost) > 1e-9 * max(1.0, abs(cost)):
             ck.add(
                 "cost-score-mismatch",
                 f"scores.{cost_criterion.id}",
                 f"criterion '{cost_criterion.id}' has role: cost, so its score must equal the "
-                f"option's cost ({'no cost' if 'cost' not in data else f'{cost:g}'}), not "
-                f"{given:g}; make them equal",
+                f"option's cost ({cost:g}), not {given:g}; make them equal",
             )
             return None
     rec = data.get("recommendation")
