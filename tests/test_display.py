@@ -30,12 +30,12 @@ def test_html_is_escaped() -> None:
 
 
 def test_robustness_and_budget_results_render_as_html_tables(tiny: Path, shipped: Path) -> None:
+    from policyeval.analysis import Analysis
     from policyeval.optimization import allocate, efficient_frontier, optimize_portfolio
-    from policyeval.sensitivity import run_sensitivity
 
     ws = load_workspace(tiny)
     w = compute_weights(ws)
-    report = run_sensitivity(ws, samples=500, seed=0)
+    report = Analysis(ws).sensitivity(samples=500, seed=0)
     html = report._repr_html_()
     assert html.startswith("<table>") and "rank 1" in html and "alpha" in html
     plan = optimize_portfolio(ws, w, budget=14)

@@ -105,7 +105,7 @@ def make_solver(name: str | None = None, lp: bool = False) -> Any:
                     f"The 'solver' parameter must be one of {', '.join(available_solvers())}. "
                     f"Got '{name}' instead{hint}.",
                     "",
-                    "--solver",
+                    "solver",
                 )
             ]
         )

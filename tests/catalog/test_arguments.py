@@ -33,7 +33,7 @@ ARGUMENT_CASES: list = [
     ("zero samples", ["sensitivity", "--samples", "0"], "--samples", "positive integer"),
     ("unknown sensitivity method", ["sensitivity", "--method", "foo"], "--method", "Choices:"),
     ("negative spread", ["sensitivity", "--spread", "-1"], "--spread", "must be a float"),
-    ("negative budget", ["optimize", "--budget", "-1"], "--budget", "must be >= 0"),
+    ("negative budget", ["optimize", "--budget", "-1"], "--budget", "must be a number >= 0"),
     ("unknown must-fund", ["optimize", "--must-fund", "alpah"], "--must-fund", "'alpha'"),
     ("malformed at-least", ["optimize", "--at-least", "a=x"], "--at-least", "expected REC"),
     ("too few frontier points", ["frontier", "--points", "0"], "--points", "must be an integer"),

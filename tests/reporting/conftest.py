@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from policyeval.analysis import Analysis
 from policyeval.io import load_workspace
 from policyeval.reporting import report_context
 
@@ -19,7 +20,7 @@ PINNED = {"policyeval": "X", "numpy": "X"}  # package versions, pinned for stabl
 def shipped_ctx():
     """The shipped case's memo context (2,000 samples, date fixed, versions pinned)."""
     return report_context(
-        load_workspace(REPO), date="2026-01-31", seed=0, samples=2000, versions=PINNED
+        Analysis(load_workspace(REPO)), date="2026-01-31", seed=0, samples=2000, versions=PINNED
     )
 
 

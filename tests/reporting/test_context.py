@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from policyeval.analysis import Analysis
 from policyeval.io import load_workspace
 from policyeval.reporting.context import (
     THRESHOLDS,
@@ -79,7 +80,7 @@ def test_pct_formats_for_people():
 @pytest.fixture(scope="module")
 def transport():
     ws = load_workspace(TRANSPORT)
-    results = gather(ws, samples=500, seed=1)
+    results = gather(Analysis(ws), samples=500, seed=1)
     return ws, results, build_context(ws, results, date="2026-01-31", seed=1, samples=500)
 
 
@@ -158,7 +159,7 @@ def test_status_quo_first_says_fund_none(tmp_path):
     spec["options/status_quo.yaml"]["scores"] = {"benefit": 10, "reach": 10, "cost": 0}
     del spec["options/packages.yaml"]
     ws = load_workspace(write_workspace(tmp_path / "ws", spec))
-    ctx = report_context(ws, date="2026-01-31", samples=200, versions={})
+    ctx = report_context(Analysis(ws), date="2026-01-31", samples=200, versions={})
     bl = ctx["bottom_line"]
     assert bl["status_quo_wins"] and bl["leader"] == "Status quo"
     assert bl["choice"]["title"] == "Beta"  # best measure, named but not recommended

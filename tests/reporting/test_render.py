@@ -159,11 +159,13 @@ def test_template_error_names_the_file():
 
 
 def test_sandbox_renders_the_shipped_templates_unchanged(tmp_path):
+    from policyeval.analysis import Analysis
     from policyeval.io import load_workspace
     from policyeval.reporting import build_report, report_context
 
     transport = Path(__file__).resolve().parents[1] / "fixtures" / "transport"
-    ctx = report_context(load_workspace(transport), date="2026-01-31", samples=200, versions={})
+    a = Analysis(load_workspace(transport))
+    ctx = report_context(a, date="2026-01-31", samples=200, versions={})
     kinds = (["brief", "memo", "full"], ["md", "html"])
     assert build_report(ctx, *kinds, user_dir=tmp_path) == build_report(ctx, *kinds)
 

@@ -1,4 +1,4 @@
-"""``run_sensitivity`` and ``policyeval sensitivity`` on workspaces written into tmp_path."""
+"""``Analysis.sensitivity`` and ``policyeval sensitivity`` on workspaces written into tmp_path."""
 
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ import pytest
 from typer.testing import CliRunner
 from workspaces import tiny_spec, write_workspace
 
+from policyeval.analysis import Analysis
 from policyeval.cli.app import app
 from policyeval.cli.common import dumps
 from policyeval.errors import WorkspaceError
 from policyeval.io import load_workspace
-from policyeval.sensitivity import run_sensitivity
 
 from .helpers import HAND_ACCEPTABILITY, HAND_STABILITY_TOP, hand_spec
 
@@ -98,11 +98,11 @@ def test_bounds_are_used_when_asked(tmp_path: Path) -> None:
         (["--bounds"], "declares no weight bounds"),
         (["--bounds", "--spread", "0.2"], "not both"),
         (["--method", "topsiss"], "unknown method 'topsiss'. Did you mean 'topsis'?"),
-        (["--samples", "0"], "--samples must be a positive integer"),
+        (["--samples", "0"], "--samples: must be a positive integer"),
         (["--spread", "1.5"], r"'spread' parameter must be a float in \[0, 1\)"),
         (["--profiles", "main,nobody"], "unknown profile 'nobody'"),
         (["--packages"], "no packages"),
-        (["--top-k", "0"], "--top-k must be a positive integer"),
+        (["--top-k", "0"], "--top-k: must be a positive integer"),
     ],
 )
 def test_bad_arguments_exit_2(hand: Path, args: list[str], match: str) -> None:
@@ -113,7 +113,7 @@ def test_bad_arguments_exit_2(hand: Path, args: list[str], match: str) -> None:
 
 def test_report_to_dict_is_strict_json_and_packages_work(tmp_path: Path) -> None:
     ws = load_workspace(write_workspace(tmp_path, tiny_spec()))
-    report = run_sensitivity(ws, samples=2000, packages=True, method="topsis", spread=0.3)
+    report = Analysis(ws).sensitivity(samples=2000, packages=True, method="topsis", spread=0.3)
     data = json.loads(dumps(report.to_dict()))  # allow_nan=False: no NaN leaks
     assert set(data["acceptability"]) == {"status_quo", "both"}
     assert data["method"] == "topsis" and data["sampler"]["spread"] == 0.3
@@ -125,7 +125,7 @@ def test_one_option_is_too_few(tmp_path: Path) -> None:
     del spec["options/b.yaml"], spec["options/c.yaml"]
     ws = load_workspace(write_workspace(tmp_path, spec))
     with pytest.raises(WorkspaceError, match="at least two options"):
-        run_sensitivity(ws, samples=10)
+        Analysis(ws).sensitivity(samples=10)
 
 
 def test_installed_command_json_is_clean_and_silent(hand: Path) -> None:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 if TYPE_CHECKING:
+    from policyeval.api import Analysis
     from policyeval.model import Workspace
 
 
@@ -62,7 +63,7 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except WorkspaceError as err:
-            print_issues(err.issues)
+            print_issues(as_flag(i) for i in err.issues)
             raise typer.Exit(2) from err
         except InfeasibleError as err:
             err_console_print(f"infeasible: {err}")
@@ -102,6 +103,28 @@ def load(workspace: Path) -> Workspace:
     from policyeval.io import load_workspace
 
     return load_workspace(workspace)
+
+
+def analyze(workspace: Path, profile: str | None) -> Analysis:
+    """The analysis of a workspace under a profile; the profile's warnings on stderr."""
+    from policyeval.api import Analysis
+
+    a = Analysis(load(workspace), profile=profile)
+    print_warnings(a.weights.warnings)
+    return a
+
+
+def as_flag(issue: Any) -> Any:
+    """An issue about a setting (no file, entry a parameter name) names the flag instead.
+
+    The library names settings by parameter (``top_k``); the command line by
+    flag (``--top-k``).
+    """
+    from dataclasses import replace
+
+    if issue.file or not issue.entry or not issue.entry.replace("_", "").isalpha():
+        return issue
+    return replace(issue, entry="--" + issue.entry.replace("_", "-"))
 
 
 def usage_error(message: str, entry: str = "") -> None:

@@ -12,12 +12,12 @@ from policyeval.cli.common import (
     FormatOpt,
     ProfileOpt,
     WorkspaceOpt,
+    analyze,
     console,
     emit_csv,
     emit_json,
     fmt_num,
     handle_errors,
-    load,
     print_warnings,
     usage_error,
 )
@@ -53,14 +53,6 @@ def _ids(items: list[str]) -> list[str]:
     return [p.strip() for it in items for p in it.split(",") if p.strip()]
 
 
-def _weights(ws, profile):  # type: ignore[no-untyped-def]
-    from policyeval.weighting import compute_weights
-
-    w = compute_weights(ws, ws.profile_id(profile))
-    print_warnings(w.warnings)
-    return w
-
-
 @handle_errors
 def optimize(
     workspace: WorkspaceOpt = Path("."),
@@ -92,53 +84,50 @@ def optimize(
     seed: Annotated[int, typer.Option("--seed", help="Random seed for --robust.")] = 0,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """The best set of measures to fund within a budget (exact MILP)."""
-    from dataclasses import replace
-
-    from policyeval.optimization.portfolio import make_result, portfolio_data, solve_portfolio
-
-    ws = load(workspace)
-    w = _weights(ws, profile)
-    data, source = portfolio_data(
-        ws,
-        w,
-        budget,
-        at_least=_counts(at_least, "--at-least"),
-        at_most=_counts(at_most, "--at-most"),
-        must_fund=_ids(must_fund),
-        must_not_fund=_ids(must_not_fund),
-        min_recommendations=min_recommendations,
-    )
-    result = make_result(data, solve_portfolio(data, solver), w.profile, source, solver)
+    """The best set of measures to fund within a budget (exact MILP): the most value added
+    over the baseline."""
+    a = analyze(workspace, profile)
+    ws = a.case
+    policy = {
+        "at_least": _counts(at_least, "--at-least"),
+        "at_most": _counts(at_most, "--at-most"),
+        "must_fund": tuple(_ids(must_fund)),
+        "must_not_fund": tuple(_ids(must_not_fund)),
+        "min_recommendations": min_recommendations,
+    }
     if robust:
-        from policyeval.optimization.robust import robust_portfolio
-
-        if samples < 1:
-            usage_error(f"must be >= 1. Got {samples} instead.", "--samples")
-        result = replace(result, robust=robust_portfolio(ws, data, samples, seed, solver))
+        result = a.robust_portfolio(budget, samples=samples, seed=seed, solver=solver, **policy)
+    else:
+        result = a.portfolio(budget, solver=solver, **policy)
+    print_warnings(result.warnings)
     if fmt is Format.json:
         emit_json(result.to_dict())
         return
     titles = {o.id: o.title for o in ws.measures}
+    recs = {o.id: o.recommendation for o in ws.measures}
+    rows = [(i, recs[i], result.costs[i], v) for i, v in result.added_value.items()]
     if fmt is Format.csv:
         emit_csv(
-            ["option", "recommendation", "cost", "value", "selected"]
+            ["option", "recommendation", "cost", "added_value", "selected"]
             + (["core_index", "class"] if robust else []),
             [
-                [i, r or "", float(c), float(v), i in result.selected]
+                [i, r or "", c, v, i in result.selected]
                 + ([result.robust["core_index"][i], result.robust["class"][i]] if robust else [])
-                for i, r, c, v in zip(data.ids, data.recommendations, data.costs, data.values)
+                for i, r, c, v in rows
             ],
         )
         return
     from rich.table import Table
 
-    table = Table(title=f"Optimal portfolio — {ws.title} (profile {w.profile})")
-    for col, just in (("measure", "left"), ("rec.", "left"), ("cost", "right"), ("value", "right")):
+    table = Table(title=f"Optimal portfolio — {ws.title} (profile {a.profile})")
+    for col, just in (
+        ("measure", "left"), ("rec.", "left"), ("cost", "right"), ("added value", "right"),
+        ("per unit", "right"),
+    ):  # fmt: skip
         table.add_column(col, justify=just)  # type: ignore[arg-type]
     if robust:
         table.add_column("core index", justify="right")
-    for i, rec, c, v in zip(data.ids, data.recommendations, data.costs, data.values):
+    for i, rec, c, v in rows:
         if i in result.selected or robust:
             mark = "" if i in result.selected else " (not funded)"
             extra = (
@@ -146,13 +135,13 @@ def optimize(
                 if robust
                 else []
             )
-            table.add_row(
-                titles[i] + mark, rec or "", fmt_num(float(c), 1), fmt_num(float(v)), *extra
-            )
+            per = fmt_num(v / c, 4) if c else "—"
+            table.add_row(titles[i] + mark, rec or "", fmt_num(c, 1), fmt_num(v), per, *extra)
     out = console()
     out.print(table)
     out.print(
-        f"value {fmt_num(result.value)}, cost {fmt_num(result.cost, 1)} of budget "
+        f"value added over the baseline {fmt_num(result.value)}, cost "
+        f"{fmt_num(result.cost, 1)} of budget "
         f"{fmt_num(result.budget, 1)} ({result.budget_source})"
     )
     if result.binding:
@@ -173,15 +162,15 @@ def frontier(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Best portfolio value against budget, at every budget where the portfolio changes."""
-    from policyeval.optimization.frontier import efficient_frontier, frontier_svg
+    from policyeval.optimization.frontier import frontier_svg
 
-    ws = load(workspace)
-    w = _weights(ws, profile)
-    result = efficient_frontier(ws, w, points, solver)
+    a = analyze(workspace, profile)
+    ws = a.case
+    result = a.frontier(points, solver)
     if chart is not None:
         from policyeval.io.writer import write_atomic
 
-        write_atomic(chart, frontier_svg(result, f"Efficient frontier — profile {w.profile}"))
+        write_atomic(chart, frontier_svg(result, f"Efficient frontier — profile {a.profile}"))
     if fmt is Format.json:
         emit_json(result.to_dict())
     elif fmt is Format.csv:
@@ -192,7 +181,7 @@ def frontier(
     else:
         from rich.table import Table
 
-        table = Table(title=f"Efficient frontier — {ws.title} (profile {w.profile}, {result.mode})")
+        table = Table(title=f"Efficient frontier — {ws.title} (profile {a.profile}, {result.mode})")
         for col in ("budget", "value", "cost", "value per unit", "portfolio"):
             table.add_column(col, justify="left" if col == "portfolio" else "right")
         for p in result.points:
@@ -212,11 +201,9 @@ def allocate(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Split the budget across measures, targets and channels (options/allocation.yaml)."""
-    from policyeval.optimization.allocation import allocate as run
-
-    ws = load(workspace)
-    w = _weights(ws, profile)
-    result = run(ws, w, budget, solver)
+    a = analyze(workspace, profile)
+    ws = a.case
+    result = a.allocation(budget, solver)
     if fmt is Format.json:
         emit_json(result.to_dict())
         return
@@ -229,7 +216,7 @@ def allocate(
     from rich.table import Table
 
     out = console()
-    table = Table(title=f"Allocation — {ws.title} (profile {w.profile}, {result.unit})")
+    table = Table(title=f"Allocation — {ws.title} (profile {a.profile}, {result.unit})")
     for col in ("measure", "target", "channel", "amount"):
         table.add_column(col, justify="right" if col == "amount" else "left")
     for r in result.allocation:

@@ -12,15 +12,14 @@ from policyeval.cli.common import (
     FormatOpt,
     ProfileOpt,
     WorkspaceOpt,
+    analyze,
     check_choice,
     console,
     emit_csv,
     emit_json,
     fmt_num,
     handle_errors,
-    load,
     print_warnings,
-    usage_error,
 )
 
 MethodOpt = Annotated[
@@ -49,19 +48,15 @@ def rank(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Rank options (baseline marked) or packages by an MCDA method, or by all of them."""
-    from policyeval.model import build_problem
-    from policyeval.ranking import METHODS, rank_all, rank_problem
-    from policyeval.weighting import compute_weights
+    from policyeval.ranking import METHODS
 
     check_choice(method, [*METHODS, "all"], "--method")
-    ws = load(workspace)
-    if packages and not ws.packages:
-        usage_error("this workspace has no packages; add options/packages.yaml", "--packages")
-    w = compute_weights(ws, profile)
-    problem = build_problem(ws, packages=packages)
-    titles = _titles(ws, packages)
+    a = analyze(workspace, profile)
+    a.problem(packages)  # checks that packages exist
+    ws = a.case
+    titles = a.titles()
     if method == "all":
-        result = rank_all(problem, w)
+        result = a.rankings(packages)
         if fmt is Format.json:
             emit_json(result.to_dict())
         elif fmt is Format.csv:
@@ -72,9 +67,9 @@ def rank(
             emit_csv(["method", "option", "score", "rank"], rows)
         else:
             _print_all(result, ws.title)
-        warnings = [*w.warnings, *(x for rk in result.methods.values() for x in rk.warnings)]
+        warnings = [x for rk in result.methods.values() for x in rk.warnings]
     else:
-        result = rank_problem(problem, w, method)
+        result = a.ranking(method, packages)
         if fmt is Format.json:
             emit_json(result.to_dict())
         elif fmt is Format.csv:
@@ -84,15 +79,8 @@ def rank(
             )
         else:
             _print_one(result, titles, ws.title)
-        warnings = [*w.warnings, *result.warnings]
-    print_warnings(dict.fromkeys(warnings))
-
-
-def _titles(ws, packages: bool) -> dict[str, str]:  # noqa: ANN001
-    titles = {o.id: o.title for o in ws.options}
-    if packages:
-        titles.update({p.id: p.title for p in ws.packages})
-    return titles
+        warnings = list(result.warnings)
+    print_warnings(w for w in dict.fromkeys(warnings) if w not in a.weights.warnings)
 
 
 def _print_one(result, titles: dict[str, str], title: str) -> None:  # noqa: ANN001

@@ -11,9 +11,9 @@ import typer
 from policyeval.cli.common import (
     ProfileOpt,
     WorkspaceOpt,
+    analyze,
     check_choice,
     handle_errors,
-    load,
     usage_error,
 )
 
@@ -86,7 +86,7 @@ def report(
     WORKSPACE/reports/templates/ (rendered in a sandbox). Prints the paths written.
     """
     from policyeval.reporting import build_report, report_context, write_report
-    from policyeval.reporting.render import FORMATS, TEMPLATES, check_writable, user_template_dir
+    from policyeval.reporting.render import FORMATS, TEMPLATES, check_writable
 
     if every:
         template, fmt = "all", "all"
@@ -97,16 +97,15 @@ def report(
         usage_error(f"must be an integer >= 1. Got {samples} instead.", "--samples")
     target = out if out is not None else workspace / "reports"
     check_writable(target)
-    ws = load(workspace)
+    a = analyze(workspace, profile)
     ctx = report_context(
-        ws,
-        profile,
+        a,
         date=memo_date,
         seed=seed,
         samples=samples,
         command={"template": template, "format": fmt},
     )
-    files = build_report(ctx, templates, formats, user_template_dir(ws.root))
+    files = build_report(ctx, templates, formats, a.case.templates)
     for path in write_report(files, target):
         typer.echo(_shown(path))
 

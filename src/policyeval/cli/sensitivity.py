@@ -13,15 +13,14 @@ from policyeval.cli.common import (
     FormatOpt,
     ProfileOpt,
     WorkspaceOpt,
+    analyze,
     check_choice,
     console,
     emit_csv,
     emit_json,
     fmt_num,
     handle_errors,
-    load,
     print_warnings,
-    usage_error,
 )
 
 _LONG_RUN = 20_000  # samples from which a terminal shows a progress bar (wsm)
@@ -51,8 +50,13 @@ def sensitivity(
         ),
     ] = None,
     bounds: Annotated[
-        bool, typer.Option("--bounds", help="Sample weights within the profile's bounds.")
-    ] = False,
+        bool | None,
+        typer.Option(
+            "--bounds/--no-bounds",
+            help="Sample weights within the profile's bounds (default: when it declares some "
+            "and no --spread is given; else uniform on the simplex).",
+        ),
+    ] = None,
     packages: Annotated[
         bool, typer.Option("--packages", help="Analyse the packages of options/packages.yaml.")
     ] = False,
@@ -73,18 +77,13 @@ def sensitivity(
     """Robustness of the ranking: SMAA-2 acceptability, weight stability, what it would
     take to change the top option, tornado, rank reversal and stakeholders' agreement."""
     from policyeval.ranking import METHODS
-    from policyeval.sensitivity import run_sensitivity
 
     check_choice(method, METHODS, "--method")
-    if samples < 1:
-        usage_error(f"--samples must be a positive integer. Got {samples} instead.", "--samples")
-    if top_k < 1:
-        usage_error(f"--top-k must be a positive integer. Got {top_k} instead.", "--top-k")
-    ws = load(workspace)
+    a = analyze(workspace, profile)
+    ws = a.case
     chosen = [p.strip() for p in profiles.split(",") if p.strip()] if profiles else None
     show = fmt is Format.table and sys.stdout.isatty() and (samples >= _LONG_RUN or method != "wsm")
     kwargs: dict[str, Any] = {
-        "profile": profile,
         "method": method,
         "samples": samples,
         "seed": seed,
@@ -100,11 +99,9 @@ def sensitivity(
 
         with Progress(console=console(), transient=True) as bar:
             task = bar.add_task("SMAA samples", total=samples)
-            report = run_sensitivity(
-                ws, progress=lambda done: bar.update(task, completed=done), **kwargs
-            )
+            report = a.sensitivity(progress=lambda done: bar.update(task, completed=done), **kwargs)
     else:
-        report = run_sensitivity(ws, **kwargs)
+        report = a.sensitivity(**kwargs)
     if fmt is Format.json:
         emit_json(report.to_dict())
     elif fmt is Format.csv:
@@ -115,7 +112,7 @@ def sensitivity(
         )
     else:
         _print(report, ws.title)
-    print_warnings(report.warnings)
+    print_warnings(w for w in report.warnings if w not in a.weights.warnings)
 
 
 def _print(report: Any, title: str) -> None:
@@ -167,10 +164,10 @@ def _print(report: Any, title: str) -> None:
     out.print(stab)
 
     takes = Table(title=f"What it would take to put a runner-up above {st.top} (wsm)")
-    for col in ("option", "rank", "gap", "weight change (L1)", "one score change"):
+    for col in ("option", "rank", "gap", "weight moved", "one score change"):
         takes.add_column(col, justify="left" if col in ("option", "one score change") else "right")
     for w in report.what_it_takes:
-        move = "impossible" if w.distance is None else fmt_num(w.distance)
+        move = "impossible" if w.moved is None else fmt_num(w.moved)
         one = "none"
         if w.score_changes:
             c = w.score_changes[0]

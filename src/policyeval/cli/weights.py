@@ -37,11 +37,11 @@ def weights(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Criteria weights of a profile, with the AHP consistency ratio and warnings."""
-    from policyeval.weighting import compute_weights
+    from policyeval.api import Analysis
 
-    ws = load(workspace)
-    ids = sorted(ws.profiles) if all_profiles else [ws.profile_id(profile)]
-    results = [compute_weights(ws, pid) for pid in ids]
+    a = Analysis(load(workspace), profile=profile)
+    ws = a.case
+    results = list(a.profiles().values()) if all_profiles else [a.weights]
     if fmt is Format.json:
         emit_json(results[0].to_dict() if not all_profiles else [r.to_dict() for r in results])
     elif fmt is Format.csv:

@@ -18,6 +18,26 @@ from policyeval.model.workspace import Workspace
 _RULES = {"sum": np.sum, "max": np.max, "min": np.min, "mean": np.mean}
 
 
+def combined_scores(ws: Workspace, members: list[str]) -> np.ndarray:
+    """Scores, low and high ends of a set of options combined as a package, shape ``(3, m)``.
+
+    Each criterion's ``combine`` rule over the members, then the synergies whose
+    options are all members, clipped to the declared scale.
+    """
+    opts = [ws.option(o) for o in members]
+    present = set(members)
+    out = np.empty((3, len(ws.criteria)))
+    for k, attr in enumerate(("value", "lo", "hi")):
+        for j, c in enumerate(ws.criteria):
+            vals = np.array([getattr(o.scores[c.id], attr) for o in opts], dtype=float)
+            v = float(_RULES[c.combine_rule](vals))
+            v += sum(s.adjust.get(c.id, 0.0) for s in ws.synergies if present >= set(s.options))
+            if c.scale is not None:
+                v = min(max(v, c.scale[0]), c.scale[1])
+            out[k, j] = v
+    return out
+
+
 def package_rows(
     ws: Workspace,
 ) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -35,19 +55,10 @@ def package_rows(
             rows[k].append(np.array([getattr(b.scores[c.id], attr) for c in ws.criteria]))
         costs.append(b.cost)
     for pkg in ws.packages:
-        members = [ws.option(o) for o in pkg.options]
-        present = set(pkg.options)
-        for k, attr in enumerate(("value", "lo", "hi")):
-            row = []
-            for c in ws.criteria:
-                vals = np.array([getattr(o.scores[c.id], attr) for o in members], dtype=float)
-                v = float(_RULES[c.combine_rule](vals))
-                v += sum(s.adjust.get(c.id, 0.0) for s in ws.synergies if present >= set(s.options))
-                if c.scale is not None:
-                    v = min(max(v, c.scale[0]), c.scale[1])
-                row.append(v)
-            rows[k].append(np.array(row))
+        combined = combined_scores(ws, list(pkg.options))
+        for k in range(3):
+            rows[k].append(combined[k])
         ids.append(pkg.id)
-        costs.append(sum(o.cost for o in members))
+        costs.append(sum(ws.option(o).cost for o in pkg.options))
     x, lo, hi = (np.vstack(r) for r in rows)
     return ids, x, lo, hi, np.array(costs, dtype=float)

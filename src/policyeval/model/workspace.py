@@ -259,7 +259,7 @@ class Workspace:
                         f"unknown profile '{name}'.{did_you_mean(name, choices)} "
                         f"Choices: {', '.join(choices) or 'none'}",
                         "",
-                        "--profile",
+                        "profile",
                     )
                 ]
             )

@@ -367,7 +367,7 @@ def allocate(
         )
     if budget < 0:
         raise WorkspaceError(
-            [Issue("bad-argument", f"budget must be >= 0. Got {budget} instead.", "", "--budget")]
+            [Issue("bad-argument", f"budget must be >= 0. Got {budget} instead.", "", "budget")]
         )
     data, _ = portfolio_data(ws, weights, budget, problem=problem)
     chosen = list(data.ids)

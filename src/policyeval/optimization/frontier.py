@@ -109,7 +109,7 @@ def efficient_frontier(
                     "bad-argument",
                     f"must be an integer >= 2. Got {points} instead.",
                     "",
-                    "--points",
+                    "points",
                 )
             ]
         )

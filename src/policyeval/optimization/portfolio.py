@@ -239,7 +239,7 @@ def portfolio_data(
     costs = np.array([float(by_id[o].cost) for o in ids])
     recs = tuple(by_id[o].recommendation for o in ids)
     issues: list[Issue] = []
-    source = "--budget"
+    source = "given"
     if budget is None:
         budget = ws.budget
         source = "options/allocation.yaml"
@@ -247,7 +247,7 @@ def portfolio_data(
             budget, source = float(costs.sum()), "total cost of all measures"
     if budget < 0:
         issues.append(
-            Issue("bad-argument", f"budget must be >= 0. Got {budget} instead.", "", "--budget")
+            Issue("bad-argument", f"budget must be >= 0. Got {budget} instead.", "", "budget")
         )
 
     def rows(names: Sequence[str], entry: str) -> tuple[int, ...]:
@@ -268,7 +268,7 @@ def portfolio_data(
         return tuple(out)
 
     labels = sorted({r for r in recs if r})
-    for entry, counts in (("--at-least", at_least or {}), ("--at-most", at_most or {})):
+    for entry, counts in (("at_least", at_least or {}), ("at_most", at_most or {})):
         for rec, k in counts.items():
             if rec not in labels:
                 msg = f"unknown recommendation '{rec}'.{did_you_mean(rec, labels)} "
@@ -280,7 +280,7 @@ def portfolio_data(
             if k < 0:
                 issues.append(Issue("bad-argument", f"{rec}={k}: expected k >= 0", "", entry))
     if min_recommendations is not None and min_recommendations < 0:
-        issues.append(Issue("bad-argument", "must be >= 0", "", "--min-recommendations"))
+        issues.append(Issue("bad-argument", "must be >= 0", "", "min_recommendations"))
     requires = tuple((pos[o.id], pos[r]) for o in ws.measures for r in o.requires if r in pos)
     excludes = {
         tuple(sorted((pos[o.id], pos[e]))) for o in ws.measures for e in o.excludes if e in pos
@@ -296,8 +296,8 @@ def portfolio_data(
         excludes=tuple(sorted(excludes)),  # type: ignore[arg-type]
         at_least=dict(at_least or {}),
         at_most=dict(at_most or {}),
-        must_fund=rows(must_fund, "--must-fund"),
-        must_not_fund=rows(must_not_fund, "--must-not-fund"),
+        must_fund=rows(must_fund, "must_fund"),
+        must_not_fund=rows(must_not_fund, "must_not_fund"),
         min_recommendations=min_recommendations,
     )
     fail_if(issues)

@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from policyeval.model import Workspace
 from policyeval.reporting.render import FORMATS, TEMPLATES, render, write_files
 
 FIGURES: dict[str, tuple[str, ...] | None] = {
@@ -23,12 +22,14 @@ FIGURES: dict[str, tuple[str, ...] | None] = {
 }
 """Charts each template shows (None: all), numbered in this order."""
 
+if TYPE_CHECKING:
+    from policyeval.analysis import Analysis
+
 __all__ = ["FORMATS", "TEMPLATES", "build_report", "report_context", "write_report"]
 
 
 def report_context(
-    ws: Workspace,
-    profile: str | None = None,
+    a: Analysis,
     *,
     date: str = "",
     seed: int = 0,
@@ -36,14 +37,12 @@ def report_context(
     command: Mapping[str, Any] | None = None,
     versions: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Run the analyses and build the memo context, charts included.
+    """The memo context of an analysis, charts included.
 
     Parameters
     ----------
-    ws : Workspace
-        A loaded workspace.
-    profile : str, optional
-        Weight profile (default: the workspace's default).
+    a : Analysis
+        The analysis (its case, weights and cached results).
     date : str
         Memo date (``YYYY-MM-DD``), printed and stored in the PDF metadata.
     seed, samples : int
@@ -54,18 +53,20 @@ def report_context(
         Package versions to print (default: the installed ones; tests pin them).
     """
     from policyeval.reporting.charts import memo_charts
-    from policyeval.reporting.context import build_context, gather
+    from policyeval.reporting.context import build_context, case_for_memo, gather
     from policyeval.reporting.provenance import file_hashes, package_versions, reproduce_command
 
-    results = gather(ws, profile, seed=seed, samples=samples)
+    results = gather(a, seed=seed, samples=samples)
     args = {"profile": results["profile"], "date": date or None, "seed": seed, "samples": samples}
     args.update(command or {})
     provenance = {
-        "files": file_hashes(ws.digests),
+        "files": file_hashes(a.case.digests),
         "versions": dict(versions) if versions is not None else package_versions(),
         "command": reproduce_command(args),
     }
-    ctx = build_context(ws, results, date=date, seed=seed, samples=samples, provenance=provenance)
+    ctx = build_context(
+        case_for_memo(a), results, date=date, seed=seed, samples=samples, provenance=provenance
+    )
     ctx["charts"] = memo_charts(ctx["chart_data"], results.get("svgs", {}))
     return ctx
 

@@ -35,9 +35,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from policyeval.model import Workspace
+
+if TYPE_CHECKING:
+    from policyeval.analysis import Analysis
 
 THRESHOLDS = {
     "firm_acceptability": 0.70,
@@ -299,76 +302,80 @@ def prefer_sentence(dissent: Mapping[str, str]) -> str:
 # --------------------------------------------------------------------- gathering
 
 
-def gather(
-    ws: Workspace,
-    profile: str | None = None,
-    seed: int = 0,
-    samples: int = 10_000,
-) -> dict[str, Any]:
-    """Run every analysis a memo uses; results in their ``to_dict()`` shapes.
+def gather(a: Analysis, seed: int = 0, samples: int = 10_000) -> dict[str, Any]:
+    """The results a memo uses, from the analysis (each computed once there).
 
     Returns a dict with ``profile`` (resolved id), ``weights`` (profile id ->
     weights dict, every profile), ``options`` (``rank --method all`` of the
     options), ``packages`` (the same for packages, or None), ``by_profile``
     (profile id -> wsm ranking rows of the compared choices), ``values``
-    (MAVT values of the options, ``(n, m)`` lists), ``sensitivity``
-    (``run_sensitivity`` on the compared choices, or None with fewer than
-    two), ``portfolio``, ``frontier`` and ``allocation`` (or None when
-    ``options/allocation.yaml`` sets no budget; ``funding_error`` when a model
-    is infeasible), ``countries`` (rows of ``criteria/countries.csv``),
-    ``unit`` (of the allocation model) and ``svgs`` (charts drawn by the
-    sensitivity and optimization modules: ``tornado``, ``frontier``).
+    (MAVT values of the options, ``(n, m)`` lists), ``sensitivity`` (or None
+    with fewer than two choices), ``portfolio``, ``frontier`` and
+    ``allocation`` (or None when no budget is declared; ``funding_error``
+    when a model is infeasible), ``countries`` (rows of countries.csv),
+    ``unit`` (of the allocation model), ``verdict`` and ``svgs`` (charts drawn
+    by the sensitivity and optimization modules: ``tornado``, ``frontier``).
     """
-    from policyeval.model import build_problem
-    from policyeval.ranking import rank_all, rank_problem
-    from policyeval.weighting import compute_weights
-
-    pid = ws.profile_id(profile)
-    weights = {p: compute_weights(ws, p) for p in sorted(ws.profiles)}
-    options = build_problem(ws)
-    subject = build_problem(ws, packages=True) if ws.packages else options
+    ws = a.case
+    packages = a.subject_packages()
+    options = a.problem()
+    weights = {p: w.to_dict() for p, w in a.profiles().items()}
+    pid = a.profile or given_id(ws)
+    weights[pid] = {**a.weights.to_dict(), "profile": pid}
     out: dict[str, Any] = {
         "profile": pid,
-        "weights": {p: w.to_dict() for p, w in weights.items()},
-        "options": rank_all(options, weights[pid]).to_dict(),
-        "packages": rank_all(subject, weights[pid]).to_dict() if ws.packages else None,
-        "by_profile": {
-            p: rank_problem(subject, w, "wsm").to_dict()["ranking"] for p, w in weights.items()
-        },
+        "weights": weights,
+        "options": a.rankings().to_dict(),
+        "packages": a.rankings(True).to_dict() if packages else None,
+        "by_profile": {p: r.to_dict()["ranking"] for p, r in a.by_profile(packages).items()},
         "values": options.values().tolist(),
         "svgs": {},
+        "verdict": a.verdict(samples=samples, seed=seed),
     }
-    if len(subject.options) > 1:
-        from policyeval.sensitivity import run_sensitivity, tornado_svg
+    if len(a.problem(packages).options) > 1:
+        from policyeval.sensitivity import tornado_svg
 
-        report = run_sensitivity(
-            ws,
-            pid,
-            "wsm",
-            samples=samples,
-            seed=seed,
-            packages=bool(ws.packages),
-            bounds=bool(ws.profiles[pid].bounds),
-        )
+        report = a.sensitivity(samples=samples, seed=seed, packages=packages)
         out["sensitivity"] = report.to_dict()
         names = {**_titles(ws), **{c.id: c.name for c in ws.criteria}}
         out["svgs"]["tornado"] = tornado_svg(report.tornado, max_rows=12, labels=names)
     else:
         out["sensitivity"] = None
-    out.update(_funding_results(ws, weights[pid], out["svgs"]))
+    out.update(_funding_results(a, out["svgs"]))
     return out
 
 
-def _funding_results(ws: Workspace, weights: Any, svgs: dict[str, str]) -> dict[str, Any]:
-    """Portfolio, frontier and allocation where the workspace sets a budget (allocation.yaml).
+def given_id(ws: Workspace) -> str:
+    """The id under which a memo lists weights given directly (no profile file)."""
+    pid = "current"
+    while pid in ws.profiles:
+        pid += "_"
+    return pid
+
+
+def case_for_memo(a: Analysis) -> Workspace:
+    """The case, with weights given directly listed as an unsaved profile."""
+    import dataclasses
+
+    from policyeval.model import WeightProfile
+
+    if a.profile is not None:
+        return a.case
+    pid = given_id(a.case)
+    name = a.weights.name if a.weights.name != "given weights" else "Briefing (unsaved)"
+    temp = WeightProfile(pid, name, "points", {"points": a.weights.weights})
+    return dataclasses.replace(a.case, profiles={**a.case.profiles, pid: temp})
+
+
+def _funding_results(a: Analysis, svgs: dict[str, str]) -> dict[str, Any]:
+    """Portfolio, frontier and allocation where the case sets a budget (allocation.yaml).
 
     An infeasible model is reported in the memo (``funding_error``), not raised.
     """
     from policyeval.errors import InfeasibleError
-    from policyeval.optimization.allocation import allocate
-    from policyeval.optimization.frontier import efficient_frontier, frontier_svg
-    from policyeval.optimization.portfolio import optimize_portfolio
+    from policyeval.optimization.frontier import frontier_svg
 
+    ws = a.case
     spec = ws.allocation
     out: dict[str, Any] = {
         "portfolio": None,
@@ -377,15 +384,15 @@ def _funding_results(ws: Workspace, weights: Any, svgs: dict[str, str]) -> dict[
         "countries": list(ws.countries.values()),
         "unit": spec.unit if spec is not None else None,
     }
-    if spec is None or spec.budget is None or not any(o.cost for o in ws.measures):
+    if not a.funding_declared():
         return out
     try:
-        out["portfolio"] = optimize_portfolio(ws, weights).to_dict()
-        frontier = efficient_frontier(ws, weights)
+        out["portfolio"] = a.portfolio().to_dict()
+        frontier = a.frontier()
         out["frontier"] = frontier.to_dict()
         svgs["frontier"] = frontier_svg(frontier, title="Efficient frontier: best value per budget")
-        if spec is not None:
-            out["allocation"] = allocate(ws, weights).to_dict()
+        if spec is not None and spec.targets:
+            out["allocation"] = a.allocation().to_dict()
     except InfeasibleError as err:
         out["funding_error"] = f"{err} ({', '.join(err.constraints)})"
     return out

@@ -1,13 +1,13 @@
 """How sure is the ranking: SMAA-2, weight stability, what it would take, tornado,
 rank reversal and agreement across stakeholders.
 
-``run_sensitivity(ws, ...)`` runs them all on a workspace; each analysis is
+``sensitivity_report(problem, weights, ...)`` runs them all; each analysis is
 also a function on a :class:`~policyeval.model.Problem` and a weight vector.
 """
 
 from __future__ import annotations
 
-from policyeval.sensitivity.report import SensitivityReport, run_sensitivity, summarize
+from policyeval.sensitivity.report import SensitivityReport, sensitivity_report, summarize
 from policyeval.sensitivity.reversal import ReversalCheck, rank_reversal
 from policyeval.sensitivity.sampling import sample_weights
 from policyeval.sensitivity.smaa import SmaaResult, smaa
@@ -30,7 +30,7 @@ __all__ = [
     "WhatItTakes",
     "correlated_criteria",
     "rank_reversal",
-    "run_sensitivity",
+    "sensitivity_report",
     "sample_weights",
     "smaa",
     "stability_intervals",

@@ -18,7 +18,8 @@ from policyeval.sensitivity.tornado import DEFAULT_SPREAD, Tornado, tornado
 from policyeval.sensitivity.whatif import WhatItTakes, what_it_takes
 
 if TYPE_CHECKING:
-    from policyeval.model import Workspace
+    from policyeval.model import Weights
+    from policyeval.model.problem import Problem
 
 
 def _num(x: float) -> float | None:
@@ -48,6 +49,8 @@ class SensitivityReport:
         Which option is robustly first, with what acceptability, and what
         change of weights would overturn the profile's top option.
     warnings : tuple of str
+    bounded : tuple of str
+        Criteria whose weights the bounds sampler held within the profile's ranges.
     """
 
     profile: str
@@ -62,6 +65,7 @@ class SensitivityReport:
     stakeholders: Stakeholders
     summary: str
     warnings: tuple[str, ...] = ()
+    bounded: tuple[str, ...] = ()
 
     @property
     def robust_top(self) -> tuple[str, float]:
@@ -98,7 +102,12 @@ class SensitivityReport:
                 c: list(iv) for c, iv in self.stability.ranking_intervals.items()
             },
             "method": self.method,
-            "sampler": {"weights": s.sampler, "spread": self.spread, "scores": "triangular"},
+            "sampler": {
+                "weights": s.sampler,
+                "spread": self.spread,
+                "scores": "triangular",
+                "bounded": list(self.bounded),
+            },
             "weights": self.weights,
             "top": {
                 "option": top,
@@ -119,29 +128,22 @@ class SensitivityReport:
         }
 
 
-def _titles(ws: Workspace, packages: bool) -> dict[str, str]:
-    titles = {o.id: o.title for o in ws.options}
-    if packages:
-        titles.update({p.id: p.title for p in ws.packages})
-    return titles
-
-
-def _bounds(ws: Workspace, pid: str) -> np.ndarray:
-    declared = ws.profiles[pid].bounds
-    if not declared:
-        msg = f"profile '{pid}' declares no weight bounds; add bounds: {{criterion: [lo, hi]}}"
-        raise WorkspaceError([Issue("no-bounds", msg, f"criteria/weights/{pid}.yaml", "bounds")])
-    return np.array([declared.get(c, (0.0, 1.0)) for c in ws.criterion_ids], dtype=float)
-
-
 def summarize(
     smaa_result: SmaaResult,
     stability: Stability,
     whatif: Sequence[WhatItTakes],
     profile: str,
     titles: Mapping[str, str] | None = None,
+    bounded: Sequence[str] = (),
+    baseline: str | None = None,
 ) -> str:
     """One paragraph: who is robustly first, how sure, and what would overturn it.
+
+    "Weight moved" is the weight that changes hands: half the L1 distance
+    between the two weight vectors (moving 0.1 from one criterion to another
+    moves 0.1, not 0.2). ``bounded`` names the criteria whose weights the
+    profile bounds (the others are free); ``baseline``'s share of first places
+    is stated whenever it is above zero.
 
     Examples
     --------
@@ -154,8 +156,8 @@ def summarize(
     'a' is robustly first: it ranks first in 71% of 4,096 SMAA samples (weights uniform on
     the simplex, method wsm), ahead of 'b' (29%). With profile 'p' weights (wsm) 'a' is on
     top too; it stays on top while the weight of x stays within [0.286, 1.000] (now 0.500).
-    The smallest change of weights that would overturn it moves 0.43 of the total weight
-    (L1) to put 'b' on top: x 0.500 -> 0.286, y 0.500 -> 0.714.
+    The smallest change of weights that would overturn it moves 0.21 of the total weight
+    to put 'b' on top: x 0.500 -> 0.286, y 0.500 -> 0.714.
     """
     s = smaa_result
     titles = titles or {}
@@ -167,7 +169,7 @@ def summarize(
     first, second = (int(i) for i in np.argsort(-b1, kind="stable")[:2])
     sampler = {
         "uniform": "weights uniform on the simplex",
-        "bounds": "weights uniform within the profile's bounds",
+        "bounds": _bounded_text(bounded, s.criteria),
         "spread": "weights spread around the profile's",
     }[s.sampler]
     where = (
@@ -181,6 +183,10 @@ def summarize(
             f"{name(s.options[first])} is the most robust first choice, though for less than "
             f"half of the weights: {where}."
         )
+    if baseline in s.options and baseline != s.options[first]:
+        share = b1[s.options.index(baseline)]
+        if share > 0:
+            text += f" The baseline {name(baseline)} ranks first in {share:.1%} of them."
     top = stability.top
     width = {c: hi - lo for c, (lo, hi) in stability.top_intervals.items()}
     tight = min(width, key=lambda c: (width[c], c))
@@ -200,86 +206,81 @@ def summarize(
         if abs(x - stability.weights[c]) > 5e-4
     )
     return text + (
-        f" The smallest change of weights that would overturn it moves {best.distance:.2f} of"
-        f" the total weight (L1) to put '{best.option}' on top: {moves}."
+        f" The smallest change of weights that would overturn it moves {best.moved:.2f} of"
+        f" the total weight to put '{best.option}' on top: {moves}."
     )
 
 
-def run_sensitivity(
-    ws: Workspace,
-    profile: str | None = None,
+def _bounded_text(bounded: Sequence[str], criteria: Sequence[str]) -> str:
+    """Which criteria the bounds sampler held within ranges and which it left free."""
+    free = [c for c in criteria if c not in bounded]
+    if not free:
+        return "weights uniform within the profile's bounds on every criterion"
+    return (
+        f"weights uniform within the profile's bounds on {len(bounded)} of {len(criteria)} "
+        f"criteria ({', '.join(bounded)}); free on {', '.join(free)}"
+    )
+
+
+def sensitivity_report(
+    problem: Problem,
+    weights: Weights,
+    stakeholders: Mapping[str, np.ndarray],
+    *,
     method: str = "wsm",
     samples: int = 10_000,
     seed: int = 0,
     spread: float | None = None,
-    packages: bool = False,
-    progress: Callable[[int], Any] | bool | None = None,
+    bounds: Mapping[str, tuple[float, float]] | None = None,
     chunk: int | None = None,
-    bounds: bool = False,
-    profiles: Sequence[str] | None = None,
+    progress: Callable[[int], Any] | None = None,
     top_k: int = 3,
     tornado_spread: float = DEFAULT_SPREAD,
+    titles: Mapping[str, str] | None = None,
+    baseline: str | None = None,
 ) -> SensitivityReport:
-    """Every robustness analysis of a workspace (DESIGN.md, smaa and stability).
+    """Every robustness analysis of one problem under one set of weights.
 
     Parameters
     ----------
-    ws : Workspace
-        A validated workspace.
-    profile : str, optional
-        Weight profile (default: the workspace's default).
+    problem : Problem
+        The options (or packages) compared.
+    weights : Weights
+        The profile's weights (stability, what-it-takes, tornado, reversal).
+    stakeholders : mapping
+        Profile id -> weight vector, compared across stakeholders.
     method : str
-        Ranking method used by SMAA, rank reversal and the stakeholder comparison;
+        Ranking method of SMAA, rank reversal and the stakeholder comparison;
         stability, what-it-takes and tornado are exact wsm analyses.
     samples, seed : int
         SMAA samples and seed.
     spread : float, optional
-        Sample weights around the profile's (``w_j * U(1 - s, 1 + s)``, renormalized)
-        instead of uniformly on the simplex.
-    packages : bool
-        Analyse the packages instead of the options.
-    progress : callable, optional
-        Called with the number of SMAA samples done after each chunk (False or
-        None: silent).
-    chunk : int, optional
-        SMAA samples per batched evaluation.
-    bounds : bool
-        Sample weights uniformly within the profile's declared ``bounds``.
-    profiles : sequence of str, optional
-        Profiles compared across stakeholders (default: all).
+        Sample weights around the profile's (``w_j * U(1 - s, 1 + s)``, renormalized).
+    bounds : mapping, optional
+        Sample weights uniformly within these ranges (criteria not named: [0, 1]).
+    chunk, progress
+        SMAA samples per batched evaluation, and a callback with the samples done.
     top_k : int
         The k of "in every stakeholder's top k".
     tornado_spread : float
         Relative weight change of the tornado.
-
-    Returns
-    -------
-    SensitivityReport
+    titles : mapping, optional
+        Option titles for the summary.
+    baseline : str, optional
+        The baseline's id (its share of first places is reported).
 
     Raises
     ------
     WorkspaceError
-        Bad arguments (unknown profile or method, spread and bounds together,
-        bounds asked but not declared), or fewer than two options.
+        Bad settings, or fewer than two options.
     """
-    from policyeval.model import build_problem
-    from policyeval.weighting import compute_weights
-
-    if packages and not ws.packages:
-        msg = "this workspace has no packages; add options/packages.yaml"
-        raise WorkspaceError([Issue("bad-argument", msg, "", "--packages")])
-    if bounds and spread is not None:
-        msg = "choose either --spread or --bounds, not both"
-        raise WorkspaceError([Issue("bad-argument", msg, "", "--spread")])
-    compared = list(profiles) if profiles is not None else list(ws.profiles)
-    for p in compared:
-        ws.profile_id(p)  # raises for an unknown name
-    wr = compute_weights(ws, profile)
-    problem = build_problem(ws, packages=packages)
     if len(problem.options) < 2:
         msg = "sensitivity needs at least two options to compare"
         raise WorkspaceError([Issue("too-few-options", msg, "options", "")])
-    w = wr.vector(problem.criteria)
+    w = weights.vector(problem.criteria)
+    box = None
+    if bounds is not None:
+        box = np.array([bounds.get(c, (0.0, 1.0)) for c in problem.criteria], dtype=float)
     result = smaa(
         problem,
         method,
@@ -287,21 +288,21 @@ def run_sensitivity(
         seed,
         center=w,
         spread=spread,
-        bounds=_bounds(ws, wr.profile) if bounds else None,
+        bounds=box,
         chunk=chunk,
         progress=progress,
     )
     stab = stability_intervals(problem, w)
     whatif = tuple(what_it_takes(problem, w))
-    others = {p: compute_weights(ws, p).vector(problem.criteria) for p in compared}
-    crowd = stakeholder_analysis(problem, others, method, top_k)
-    warnings = [*wr.warnings, *crowd.warnings]
+    crowd = stakeholder_analysis(problem, dict(stakeholders), method, top_k)
+    warnings = [*weights.warnings, *crowd.warnings]
     warnings += [
         f"criterion {c} has the same score for every option compared (value 1 for all)"
         for c in problem.constant_criteria
     ]
+    bounded = [c for c in problem.criteria if bounds and c in bounds]
     return SensitivityReport(
-        profile=wr.profile,
+        profile=weights.profile or weights.name,
         method=method,
         weights=dict(zip(problem.criteria, w.tolist())),
         spread=spread,
@@ -311,6 +312,9 @@ def run_sensitivity(
         tornado=tornado(problem, w, tornado_spread),
         rank_reversal=rank_reversal(problem, w),
         stakeholders=crowd,
-        summary=summarize(result, stab, whatif, wr.profile, _titles(ws, packages)),
+        summary=summarize(
+            result, stab, whatif, weights.profile or weights.name, titles, bounded, baseline
+        ),
         warnings=tuple(dict.fromkeys(warnings)),
+        bounded=tuple(bounded),
     )

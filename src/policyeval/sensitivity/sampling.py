@@ -190,7 +190,7 @@ def check_sampler(
                     "bad-argument",
                     "choose either a spread or weight bounds, not both",
                     "",
-                    "--spread",
+                    "spread",
                 )
             ]
         )
@@ -198,10 +198,10 @@ def check_sampler(
     if spread is not None:
         if not 0.0 <= spread < 1.0:
             msg = f"The 'spread' parameter must be a float in [0, 1). Got {spread} instead."
-            raise WorkspaceError([Issue("bad-argument", msg, "", "--spread")])
+            raise WorkspaceError([Issue("bad-argument", msg, "", "spread")])
         if center is None or len(center) != m:
             msg = f"a spread needs centre weights of length {m}"
-            raise WorkspaceError([Issue("bad-argument", msg, "", "--spread")])
+            raise WorkspaceError([Issue("bad-argument", msg, "", "spread")])
         c = np.asarray(center, dtype=float)
     b = None if bounds is None else check_bounds(np.asarray(bounds, dtype=float), criteria)
     return c, spread, b

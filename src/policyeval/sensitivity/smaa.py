@@ -275,10 +275,10 @@ def smaa(
 
     if samples < 1:
         msg = f"The 'samples' parameter must be a positive integer. Got {samples} instead."
-        raise WorkspaceError([Issue("bad-argument", msg, "", "--samples")])
+        raise WorkspaceError([Issue("bad-argument", msg, "", "samples")])
     if seed < 0:
         msg = f"The 'seed' parameter must be a non-negative integer. Got {seed} instead."
-        raise WorkspaceError([Issue("bad-argument", msg, "", "--seed")])
+        raise WorkspaceError([Issue("bad-argument", msg, "", "seed")])
     n, m = problem.shape
     c, s, b = check_sampler(m, center, spread, bounds, problem.criteria)
     sampler = "spread" if s is not None else "bounds" if b is not None else "uniform"

@@ -8,7 +8,9 @@
   weight across profiles times the spread of its values among the options in
   anyone's top k; the largest products are the criteria the disagreement turns on.
 - **double counting**: pairs of criteria whose values move together across the
-  options (``|Spearman rho| > 0.9``) may measure the same thing twice.
+  options (Spearman ``rho > 0.9``) may measure the same thing twice. A strong
+  negative correlation (``rho < -0.9``) is a trade-off, not double counting: it
+  is listed (``correlated``) but raises no warning.
 """
 
 from __future__ import annotations
@@ -80,7 +82,10 @@ class Stakeholders:
 def correlated_criteria(problem: Problem, threshold: float = RHO_WARN) -> list[dict[str, Any]]:
     """Pairs of criteria with ``|Spearman rho| > threshold`` across the options.
 
-    Constant criteria are skipped; fewer than three options give no pairs.
+    Spearman's rho is Pearson's correlation of the average ranks (ties share
+    their mean rank), computed with numpy. ``kind`` is ``double counting``
+    for ``rho > 0`` and ``trade-off`` for ``rho < 0``. Constant criteria are
+    skipped; fewer than three options give no pairs.
 
     Examples
     --------
@@ -88,24 +93,34 @@ def correlated_criteria(problem: Problem, threshold: float = RHO_WARN) -> list[d
     >>> p = make_problem(list("abcd"), ["x", "y", "z"],
     ...                  np.array([[1.0, 2, 5], [2, 4, 1], [3, 6, 4], [4, 8, 2]]), [True] * 3)
     >>> correlated_criteria(p)
-    [{'criteria': ['x', 'y'], 'rho': 1.0}]
+    [{'criteria': ['x', 'y'], 'rho': 1.0, 'kind': 'double counting'}]
     """
-    from scipy.stats import spearmanr
-
     v = problem.values()
     keep = [j for j in range(v.shape[1]) if np.ptp(v[:, j]) > 0]
     if v.shape[0] < 3 or len(keep) < 2:
         return []
-    rho = np.atleast_2d(spearmanr(v[:, keep]).statistic)
-    if rho.shape != (len(keep), len(keep)):  # two columns give a scalar
-        rho = np.array([[1.0, float(rho.ravel()[0])], [float(rho.ravel()[0]), 1.0]])
+    rho = np.corrcoef(np.column_stack([_average_ranks(v[:, j]) for j in keep]), rowvar=False)
     out = []
     for a in range(len(keep)):
         for b in range(a + 1, len(keep)):
             if abs(rho[a, b]) > threshold:
                 pair = [problem.criteria[keep[a]], problem.criteria[keep[b]]]
-                out.append({"criteria": pair, "rho": float(rho[a, b])})
+                kind = "double counting" if rho[a, b] > 0 else "trade-off"
+                out.append({"criteria": pair, "rho": float(rho[a, b]), "kind": kind})
     return out
+
+
+def _average_ranks(x: np.ndarray) -> np.ndarray:
+    """Ranks 1..n of ``x``, tied values sharing their mean rank.
+
+    Examples
+    --------
+    >>> _average_ranks(np.array([3.0, 1.0, 3.0])).tolist()
+    [2.5, 1.0, 2.5]
+    """
+    values, inverse, counts = np.unique(x, return_inverse=True, return_counts=True)
+    ends = np.cumsum(counts)
+    return ((ends - (counts - 1) / 2.0)[inverse]).astype(float)
 
 
 def stakeholder_analysis(
@@ -181,6 +196,7 @@ def stakeholder_analysis(
         f"criteria {a} and {b} move together across the options (Spearman rho = {c['rho']:.2f}); "
         "they may count the same thing twice"
         for c in corr
+        if c["kind"] == "double counting"
         for a, b in [c["criteria"]]
     )
     return Stakeholders(

@@ -46,6 +46,9 @@ class WhatItTakes:
         Best other option's wsm score minus its own.
     distance : float or None
         Smallest L1 change of the weights (None: impossible).
+    moved : float or None
+        The weight that changes hands: ``distance / 2`` (the convention every
+        surface uses in words).
     weights : dict or None
         The new weights at that distance.
     score_changes : tuple of dict
@@ -60,6 +63,11 @@ class WhatItTakes:
     weights: dict[str, float] | None
     score_changes: tuple[dict[str, Any], ...]
 
+    @property
+    def moved(self) -> float | None:
+        """Weight that changes hands (half the L1 distance)."""
+        return None if self.distance is None else self.distance / 2
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON-ready)."""
         return {
@@ -68,6 +76,7 @@ class WhatItTakes:
             "gap": self.gap,
             "possible": self.distance is not None,
             "distance": self.distance,
+            "moved": self.moved,
             "weights": self.weights,
             "score_changes": list(self.score_changes),
         }

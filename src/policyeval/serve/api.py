@@ -8,10 +8,8 @@ into a 400 response with the issues.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,13 +18,11 @@ from policyeval.errors import Issue, WorkspaceError
 if TYPE_CHECKING:
     from policyeval.model import Workspace
 
-SAMPLES = 2_000
-"""SMAA samples per re-ranking (small, so the page stays interactive)."""
+SAMPLES = 10_000
+"""SMAA samples of the page and of a downloaded memo: the pipeline's default, so the
+page, ``policyeval sensitivity`` and the memo give the same figures for the same settings."""
 SEED = 0
-SPREAD = 0.3
-"""SMAA weights are drawn as ``w_j * U(1 - SPREAD, 1 + SPREAD)`` around the page's weights."""
-MEMO_SAMPLES = 10_000
-"""SMAA samples of a downloaded memo (as ``policyeval report``)."""
+MEMO_SAMPLES = SAMPLES
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 MEMO_FORMATS = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8"}
 CURRENT = "current"
@@ -49,7 +45,9 @@ def state(ws: Workspace) -> dict[str, Any]:
     profiles = []
     for pid in sorted(ws.profiles):
         prof = ws.profiles[pid]
-        entry: dict[str, Any] = {"id": pid, "name": prof.name, "method": prof.method}
+        entry: dict[str, Any] = {
+            "id": pid, "name": prof.name, "method": prof.method, "provenance": prof.provenance,
+        }  # fmt: skip
         try:
             w = compute_weights(ws, pid)
         except WorkspaceError as err:
@@ -83,7 +81,7 @@ def state(ws: Workspace) -> dict[str, Any]:
         "options": [{"id": o.id, "title": o.title, "kind": o.kind} for o in ws.options],
         "packages": [{"id": p.id, "title": p.title} for p in ws.packages],
         "baseline": ws.baseline.id if ws.baseline else None,
-        "settings": {"samples": SAMPLES, "seed": SEED, "spread": SPREAD},
+        "settings": {"samples": SAMPLES, "seed": SEED, "weights": "auto"},
     }
 
 
@@ -104,40 +102,9 @@ def parse_weights(ws: Workspace, given: Any) -> dict[str, float]:
     >>> parse_weights(ws, {"a": 3, "b": 1})
     {'a': 0.75, 'b': 0.25}
     """
-    from policyeval.errors import did_you_mean
+    from policyeval.model import Weights
 
-    if not isinstance(given, Mapping):
-        raise bad_request("'weights' must be an object {criterion: weight}", "weights")
-    ids = ws.criterion_ids
-    issues = [
-        Issue("unknown-criterion", f"unknown criterion '{c}'.{did_you_mean(c, ids)}", "", "weights")
-        for c in given
-        if c not in ids
-    ]
-    missing = [c for c in ids if c not in given]
-    if missing:
-        msg = (
-            f"no weight for {len(missing)} criteria: {', '.join(missing)}; give every criterion one"
-        )
-        issues.append(Issue("missing-weight", msg, "", "weights"))
-    for c in ids:
-        w = given.get(c, 0.0)
-        ok = isinstance(w, int | float) and not isinstance(w, bool) and math.isfinite(w) and w >= 0
-        if not ok:
-            issues.append(
-                Issue(
-                    "bad-weight",
-                    f"the weight of '{c}' must be a non-negative number. Got {w!r} instead.",
-                    "",
-                    f"weights.{c}",
-                )
-            )
-    if issues:
-        raise WorkspaceError(issues)
-    total = sum(float(given[c]) for c in ids)
-    if total <= 0:
-        raise bad_request("the weights must not all be zero", "weights")
-    return {c: float(given[c]) / total for c in ids}
+    return Weights.given(given, ws.criterion_ids).weights
 
 
 def _flag(body: Mapping[str, Any], key: str, default: bool) -> bool:
@@ -147,55 +114,86 @@ def _flag(body: Mapping[str, Any], key: str, default: bool) -> bool:
     return value
 
 
+def _int(body: Mapping[str, Any], key: str, default: int, low: int) -> int:
+    value = body.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        raise bad_request(f"'{key}' must be an integer >= {low}. Got {value!r} instead.", key)
+    return value
+
+
+def analysis_for(ws: Workspace, body: Mapping[str, Any]) -> Any:
+    """The analysis the page asks for: a profile's, or the page's edited weights.
+
+    Weights equal to the named profile's (within 1e-9) are that profile's, so
+    the page's figures are the profile's (its declared bounds included).
+    """
+    from policyeval.api import Analysis
+    from policyeval.model import Weights
+
+    label = body.get("profile")
+    known = isinstance(label, str) and label in ws.profiles
+    a = Analysis(ws, profile=label if known else None)
+    if "weights" in body:
+        weights = parse_weights(ws, body.get("weights"))
+        same = known and all(abs(weights[c] - a.weights.weights[c]) <= 1e-9 for c in weights)
+        if not same:
+            name = (
+                f"Briefing (unsaved, edited from {ws.profiles[label].name})"
+                if known
+                else str(label or "Briefing (unsaved)")
+            )
+            a = a.with_weights(Weights.given(weights, ws.criterion_ids, name))
+    return a
+
+
 def rank(ws: Workspace, body: Any) -> dict[str, Any]:
     """Every method's ranking at the given weights, and how robust it is.
 
     ``body``: ``{"weights": {criterion: w}, "packages": bool, "robustness":
-    bool, "profile": label}``. With ``robustness`` (default true) the answer
-    has a ``robustness`` entry: SMAA-2 acceptability with weights spread
-    around the given ones (:data:`SPREAD`, :data:`SAMPLES`, :data:`SEED`),
-    wsm stability intervals, what it would take to put each runner-up on
-    top, and a one-paragraph summary.
+    bool, "profile": id, "samples": n, "seed": s}``. With ``robustness``
+    (default true) the answer has a ``robustness`` entry computed by the
+    pipeline with the same defaults as ``policyeval sensitivity`` and the memo
+    (SMAA-2 with :data:`SAMPLES` samples, weights within the profile's bounds
+    when it declares some, else uniform): acceptability, wsm stability
+    intervals, what it would take, and the summary.
     """
-    from policyeval.model import build_problem
-    from policyeval.ranking import rank_all
-
     if not isinstance(body, Mapping):
         raise bad_request("the request body must be a JSON object")
-    weights = parse_weights(ws, body.get("weights"))
     packages = _flag(body, "packages", False)
     if packages and not ws.packages:
         raise bad_request("this workspace has no packages; add options/packages.yaml", "packages")
-    label = str(body.get("profile") or CURRENT)
-    problem = build_problem(ws, packages=packages)
-    out = rank_all(problem, weights).to_dict()
+    samples = _int(body, "samples", SAMPLES, 1)
+    seed = _int(body, "seed", SEED, 0)
+    a = analysis_for(ws, body)
+    out = a.rankings(packages).to_dict()
     out.pop("details")
+    label = a.profile or str(body.get("profile") or CURRENT)
     out.update(profile=label, packages=packages, robustness=None)
-    if _flag(body, "robustness", True) and len(problem.options) > 1:
-        out["robustness"] = robustness(problem, weights, label)
+    if _flag(body, "robustness", True) and len(a.problem(packages).options) > 1:
+        out["robustness"] = robustness(a, packages, samples, seed)
     return out
 
 
-def robustness(problem: Any, weights: Mapping[str, float], label: str) -> dict[str, Any]:
-    """SMAA acceptability around ``weights``, stability and what it would take (wsm)."""
-    import numpy as np
-
-    from policyeval.sensitivity import smaa, stability_intervals, summarize, what_it_takes
-
-    w = np.array([weights[c] for c in problem.criteria])
-    s = smaa(problem, "wsm", SAMPLES, SEED, center=w, spread=SPREAD)
-    stab = stability_intervals(problem, w)
-    whatif = what_it_takes(problem, w)
+def robustness(a: Any, packages: bool, samples: int = SAMPLES, seed: int = SEED) -> dict[str, Any]:
+    """The sensitivity figures the page shows, from the pipeline."""
+    report = a.sensitivity(samples=samples, seed=seed, packages=packages)
+    s = report.smaa
+    sampler = {
+        "uniform": "weights uniform over all possible weights",
+        "bounds": "weights within the profile's declared ranges",
+        "spread": "weights spread around the page's",
+    }[s.sampler]
     return {
-        "method": "wsm",
-        "samples": SAMPLES,
-        "seed": SEED,
-        "spread": SPREAD,
+        "method": report.method,
+        "samples": s.samples,
+        "seed": s.seed,
+        "sampler": s.sampler,
+        "sampler_text": sampler,
         "acceptability": {o: row.tolist() for o, row in zip(s.options, s.acceptability)},
-        "top": stab.top,
-        "stability": {c: list(iv) for c, iv in stab.top_intervals.items()},
-        "what_it_takes": [x.to_dict() for x in whatif],
-        "summary": summarize(s, stab, whatif, label),
+        "top": report.stability.top,
+        "stability": {c: list(iv) for c, iv in report.stability.top_intervals.items()},
+        "what_it_takes": [x.to_dict() for x in report.what_it_takes],
+        "summary": report.summary,
     }
 
 
@@ -268,9 +266,8 @@ def memo(
 
     ``query``: ``format`` (md or html), ``profile`` (a profile id) and
     optionally ``weights`` (JSON ``{criterion: w}``); ``date`` and ``samples`` as
-    in ``policyeval report``. With weights the memo is
-    written for an unsaved points profile ``current`` holding them. Markdown
-    charts are inlined as ``data:`` URIs so that the one file is complete.
+    in ``policyeval report``. Markdown charts are inlined as ``data:`` URIs so
+    that the one file is complete. The memo honours the workspace's templates.
 
     Raises
     ------
@@ -280,32 +277,22 @@ def memo(
     import base64
     import json
 
-    from policyeval.model import WeightProfile
-    from policyeval.reporting import build_report, report_context
-
     fmt = query.get("format", "md")
     if fmt not in MEMO_FORMATS:
         raise bad_request(
             f"unknown memo format '{fmt}'. Choices: {', '.join(MEMO_FORMATS)}", "format"
         )
     profile = query.get("profile") or None
+    if profile is not None:
+        ws.profile_id(profile)  # raises for an unknown name
+    body: dict[str, Any] = {"profile": profile}
     if "weights" in query:
         try:
-            given = json.loads(query["weights"])
+            body["weights"] = json.loads(query["weights"])
         except ValueError as err:
             raise bad_request(f"'weights' is not valid JSON: {err}", "weights") from err
-        weights = parse_weights(ws, given)
-        base = ws.profiles[ws.profile_id(profile)].name if profile else None
-        pid = CURRENT
-        while pid in ws.profiles:
-            pid += "_"
-        name = f"Briefing (unsaved, edited from {base})" if base else "Briefing (unsaved)"
-        temp = WeightProfile(pid, name, "points", {"points": weights})
-        ws = replace(ws, profiles={**ws.profiles, pid: temp})
-        profile = pid
-    pid = ws.profile_id(profile)
-    ctx = report_context(ws, pid, date=date, seed=SEED, samples=samples)
-    files = build_report(ctx, ["memo"], [fmt])
+    a = analysis_for(ws, body)
+    files = a.memo("memo", fmt, date=date, samples=samples, seed=SEED)
     data = files[f"memo.{fmt}"]
     if fmt == "md":
         text = data.decode()
@@ -314,4 +301,4 @@ def memo(
                 uri = "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
                 text = text.replace(f"({rel})", f"({uri})")
         data = text.encode()
-    return f"memo-{pid}.{fmt}", MEMO_FORMATS[fmt], data
+    return f"memo-{a.profile or CURRENT}.{fmt}", MEMO_FORMATS[fmt], data

@@ -345,7 +345,7 @@ function renderRobustness(rob) {
     return;
   }
   $("robust-status").textContent = `SMAA: ${rob.samples.toLocaleString("en")} samples, seed ${rob.seed}, `
-    + `weights within ±${Math.round(100 * rob.spread)}% of the page's, scores within their ranges; `
+    + `${rob.sampler_text}, scores within their ranges; `
     + "stability and what it takes are exact for the weighted sum.";
   page.lastRobust = rob;
   showAcceptability(rob);
