@@ -622,6 +622,9 @@ def _option_files(f: _Files, tables: dict[str, list[Row]]) -> None:
             _put(score, col, f.text(row, col))
         if (oid, cid) in values:
             cell, x = values.pop((oid, cid))
+            if x is None:
+                f.mark(rel, f"scores.{cid}", cell, cid)  # its follow-ons are not told again
+                continue
             if "value" in score and score["value"] != x:
                 f.add(
                     "conflicting-score",
@@ -645,8 +648,8 @@ def _option_files(f: _Files, tables: dict[str, list[Row]]) -> None:
         shorthand = set(score) == {"value"}
         options[oid]["scores"][cid] = score["value"] if shorthand else score
     for (oid, cid), (cell, x) in values.items():  # scores with no row in 'scores'
-        options[oid]["scores"][cid] = x
-        f.mark(f"options/{oid}.yaml", f"scores.{cid}", cell, cid)
+        if x is not None:
+            options[oid]["scores"][cid] = x
     for oid, o in options.items():
         f.files[f"options/{oid}.yaml"] = o
 
@@ -654,7 +657,8 @@ def _option_files(f: _Files, tables: dict[str, list[Row]]) -> None:
 def _matrix_values(
     f: _Files, rows: list[Row], options: dict[str, dict[str, Any]]
 ) -> dict[tuple[str, str], tuple[Row, Any]]:
-    """``{(option, criterion): (row, value)}`` from the wide sheet 'matrix'."""
+    """``{(option, criterion): (row, value)}`` from the wide sheet 'matrix' (value None for
+    a cell already reported as not a number)."""
     out: dict[tuple[str, str], tuple[Row, Any]] = {}
     seen: set[str] = set()
     for row in rows:
@@ -690,7 +694,7 @@ def _matrix_values(
                 continue
             f.mark(f"options/{oid}.yaml", f"scores.{cid}", row, cid)
             x = f.number(row, cid)
-            if x is not None:
+            if x is not None or row.values[cid] is not None:  # None: reported already
                 out[oid, cid] = (row, _yaml_number(x))
     return out
 
