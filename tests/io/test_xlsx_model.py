@@ -117,8 +117,9 @@ def test_matrix_weights_and_print_setup(shipped: Path, tmp_path: Path) -> None:
 def test_round_trip_keeps_allocation_countries_and_the_default_budget(
     shipped: Path, tmp_path: Path
 ) -> None:
-    from policyeval.cli.app import app
     from typer.testing import CliRunner
+
+    from policyeval.cli.app import app
 
     ws = load_workspace(shipped)
     book = write_workbook(ws, tmp_path / "model.xlsx")
@@ -267,12 +268,10 @@ def test_a_million_rows_are_refused_quickly_naming_the_limit(tiny: Path, tmp_pat
     with pytest.raises(WorkspaceError) as err:
         import_workbook(big, tiny, force=True)
     elapsed = time.perf_counter() - start
-    assert elapsed < 10
+    assert elapsed < 10  # 0.2 s here: rows are counted as the sheet unpacks
     assert snapshot(tiny) == before
     assert [i.code for i in err.value.issues] == ["too-large"]
-    assert "limit is 100,000 (--max-rows)" in str(err.value) or "100,000 rows, the limit" in str(
-        err.value
-    )
+    assert "more than 100,000 rows, the limit (--max-rows)" in str(err.value)
     with pytest.raises(WorkspaceError, match=r"the limit is 1,000 \(--max-bytes\)"):
         import_workbook(book, tiny, limits=Limits(max_bytes=1_000))
 
@@ -318,31 +317,27 @@ IMPORT = (
 
 
 def test_killed_imports_leave_the_workspace_old_or_new(shipped: Path, tmp_path: Path) -> None:
-    """30 SIGKILLs at random moments of imports that change every file (a new criterion)."""
+    """30 SIGKILLs at random moments of imports that change every file of both folders."""
     root = copy_of(shipped, tmp_path / "ws")
     old = comparable(load_workspace(root))
     book = write_workbook(load_workspace(root), tmp_path / "old.xlsx")
 
-    def add_criterion(wb) -> None:
-        wb["criteria"].append(["safety", "Safety", None, "max", 0, 10])
-        matrix = wb["matrix"]
-        col = matrix.max_column + 1
-        matrix.cell(1, col, "safety")
-        for r in range(4, matrix.max_row + 1):
-            matrix.cell(r, col, 5)
-        for r in range(2, wb["profile_entries"].max_row + 1):
-            if wb["profile_entries"].cell(r, 1).value == "balanced":
-                wb["profile_entries"].append(["balanced", None, "points", "safety", None, 5])
-                break
+    def change_all(wb) -> None:
+        criteria = wb["criteria"]
+        criteria.cell(2, 2, "Renamed criterion")
+        scores = wb["scores"]
+        col = [c.value for c in scores[1]].index("rationale") + 1
+        for r in range(2, scores.max_row + 1):
+            scores.cell(r, col, f"new rationale {r}")
 
-    new_book = edit(book, tmp_path / "new.xlsx", add_criterion)
+    new_book = edit(book, tmp_path / "new.xlsx", change_all)
     env = {**os.environ, "PYTHONPATH": str(SRC)}
 
     def run(workbook: Path) -> subprocess.Popen:
         return subprocess.Popen(
             [sys.executable, "-c", IMPORT, str(workbook), str(root)],
             env=env,
-            stderr=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
         )
 
     start = time.perf_counter()
@@ -354,7 +349,7 @@ def test_killed_imports_leave_the_workspace_old_or_new(shipped: Path, tmp_path: 
     outcomes = set()
     for k in range(30):
         proc = run(book if k % 2 == 0 else new_book)
-        time.sleep(rng.uniform(0.2 * span, 1.1 * span))
+        time.sleep(rng.uniform(0.3 * span, 1.5 * span))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         state = comparable(load_workspace(root))  # loads: never a mix

@@ -647,7 +647,7 @@ def _option_files(f: _Files, tables: dict[str, list[Row]]) -> None:
             continue
         shorthand = set(score) == {"value"}
         options[oid]["scores"][cid] = score["value"] if shorthand else score
-    for (oid, cid), (cell, x) in values.items():  # scores with no row in 'scores'
+    for (oid, cid), (_, x) in values.items():  # scores with no row in 'scores'
         if x is not None:
             options[oid]["scores"][cid] = x
     for oid, o in options.items():

@@ -106,6 +106,29 @@ def _check_size(path: Path, limits: Limits) -> None:
             f"the workbook unpacks to {unpacked:,} bytes; the limit is {10 * limits.max_bytes:,} "
             "(ten times --max-bytes); remove what it does not need or raise the limit",
         )
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            if info.filename.startswith("xl/worksheets/") and _row_tags(archive, info, limits):
+                raise _too_big(
+                    book,
+                    f"a sheet has more than {limits.max_rows:,} rows, the limit (--max-rows)",
+                )
+
+
+def _row_tags(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> bool:
+    """True when a sheet's XML holds more rows than the limit (counted as it unpacks; a
+    quick first pass, before openpyxl parses anything; the parse counts again)."""
+    import re
+
+    tag, rows, tail = re.compile(rb"<row[ >]"), 0, b""
+    with archive.open(info) as part:
+        while chunk := part.read(1 << 20):
+            data = tail + chunk
+            rows += len(tag.findall(data))
+            if rows > limits.max_rows + 1:
+                return True
+            tail = data[-4:]  # shorter than a tag: a tag across chunks is counted once
+    return False
 
 
 def read_workbook(
