@@ -360,3 +360,17 @@ def test_killed_imports_leave_the_workspace_old_or_new(shipped: Path, tmp_path: 
     assert comparable(load_workspace(root)) == old
     assert not list(root.glob(".policyeval-*"))
     assert not list(root.rglob("*.tmp"))
+
+
+def test_reimport_into_the_init_example_changes_nothing(tmp_path: Path) -> None:
+    """Its files hold empty lists with comments under them (``requires: []``)."""
+    from policyeval.cli.app import app
+    from typer.testing import CliRunner
+
+    assert CliRunner().invoke(app, ["init", str(tmp_path / "ws")]).exit_code == 0
+    root = tmp_path / "ws"
+    before = snapshot(root)
+    book = write_workbook(load_workspace(root), tmp_path / "model.xlsx")
+    result = import_workbook(book, root)
+    assert result.written == [] and result.removed == []
+    assert snapshot(root) == before

@@ -366,7 +366,8 @@ def _merge(old: Any, new: Any, rel: str, path: tuple[Any, ...]) -> Any:
     if isinstance(old, dict) and isinstance(new, dict):
         keys = modelled(rel, path)
         for k in [k for k in old if k not in new and (keys is None or k in keys)]:
-            del old[k]
+            if old[k] not in (None, "", [], {}):  # an empty value means what absence means
+                del old[k]
         for k, v in new.items():
             old[k] = _merge(old[k], v, rel, (*path, k)) if k in old else _styled(v)
         return old
