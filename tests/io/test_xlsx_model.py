@@ -364,8 +364,9 @@ def test_killed_imports_leave_the_workspace_old_or_new(shipped: Path, tmp_path: 
 
 def test_reimport_into_the_init_example_changes_nothing(tmp_path: Path) -> None:
     """Its files hold empty lists with comments under them (``requires: []``)."""
-    from policyeval.cli.app import app
     from typer.testing import CliRunner
+
+    from policyeval.cli.app import app
 
     assert CliRunner().invoke(app, ["init", str(tmp_path / "ws")]).exit_code == 0
     root = tmp_path / "ws"
