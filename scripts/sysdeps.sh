@@ -2,7 +2,8 @@
 # Install the system libraries policyeval needs beyond Python, when they are missing.
 #   scripts/sysdeps.sh pdf      Pango and fonts for WeasyPrint (PDF memos)
 #   scripts/sysdeps.sh test     the above, plus poppler-utils (pdftotext, pdftoppm) and Debian's
-#                               chromium for the browser tests of the memo and the weighting page
+#                               chromium for the browser tests of the memo and the weighting page,
+#                               and LibreOffice Calc (headless) to recalculate the exported workbook
 # Uses apt-get when run as root on Debian/Ubuntu; otherwise says what to install and carries on
 # (PDF output and the browser tests are then skipped with a clear message).
 set -u
@@ -14,6 +15,7 @@ ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset.so.0' || missing+=(libharf
 if [ "$want" = test ]; then
   command -v pdftoppm >/dev/null || missing+=(poppler-utils)
   [ -x /usr/bin/chromium ] || missing+=(chromium)
+  command -v soffice >/dev/null || missing+=(libreoffice-calc-nogui)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -29,12 +29,13 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 
 def set_score(book: Path, option: str, criterion: str, value: float) -> int:
-    """Edit one score in the workbook as a user would; return its row."""
+    """Edit one score in the workbook's matrix as a user would; return its row."""
     wb = openpyxl.load_workbook(book)
-    sheet = wb["scores"]
+    sheet = wb["matrix"]
+    col = [c.value for c in sheet[1]].index(criterion)
     for row in sheet.iter_rows(min_row=2):
-        if row[0].value == option and row[1].value == criterion:
-            row[2].value = value
+        if row[0].value == option:
+            row[col].value = value
             wb.save(book)
             return row[0].row
     raise AssertionError("score row not found")
@@ -72,9 +73,9 @@ def test_import_into_a_new_folder_needs_no_force(tiny: Path, tmp_path: Path) -> 
 
 
 def break_cell(wb: openpyxl.Workbook) -> str:
-    sheet = wb["scores"]
-    sheet["C3"] = "plenty"
-    return "model.xlsx: sheet 'scores', row 3, column C (value): expected a number, got 'plenty'"
+    sheet = wb["matrix"]
+    sheet["C5"] = "plenty"
+    return "model.xlsx: sheet 'matrix', row 5, column C (benefit): expected a number, got 'plenty'"
 
 
 def drop_sheet(wb: openpyxl.Workbook) -> str:
@@ -109,8 +110,8 @@ def test_export_with_results(tiny: Path, tmp_path: Path) -> None:
     result = run("export-xlsx", "-w", tiny, book, "--results", "--profile", "even")
     assert result.exit_code == 0, result.output
     wb = openpyxl.load_workbook(book)
-    assert wb.sheetnames[-1] == "results"
-    assert "profile 'even'" in wb["results"]["A1"].value
+    assert wb.sheetnames[-1] == "methods"
+    assert "profile 'even'" in wb["methods"]["A1"].value
 
 
 def test_export_usage_errors(tiny: Path, tmp_path: Path) -> None:

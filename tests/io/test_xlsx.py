@@ -12,7 +12,9 @@ from workspaces import tiny_spec, write_workspace
 
 from policyeval.errors import WorkspaceError
 from policyeval.io import load_workspace
-from policyeval.io.xlsx import import_workbook, workspace_files, write_workbook
+from policyeval.io.xlsx import workspace_files
+from policyeval.io.xlsx_export import write_workbook
+from policyeval.io.xlsx_import import import_workbook
 from policyeval.model import Workspace, build_problem
 from policyeval.ranking import rank_all
 from policyeval.weighting import compute_weights
@@ -62,6 +64,14 @@ def find_row(sheet, **match: str) -> int:
 
 def column(sheet, name: str) -> int:
     return [c.value for c in sheet[1]].index(name) + 1
+
+
+def set_matrix(wb, option: str, criterion: str, value) -> tuple[int, int]:
+    """Type a score into the wide matrix as an analyst would; return (row, column)."""
+    sheet = wb["matrix"]
+    r, c = find_row(sheet, id=option), column(sheet, criterion)
+    sheet.cell(r, c, value)
+    return r, c
 
 
 def test_round_trip_of_the_shipped_case_is_lossless(shipped: Path, tmp_path: Path) -> None:
@@ -198,8 +208,7 @@ def test_edited_score_is_written_only_with_force(tiny: Path, tmp_path: Path) -> 
     book = write_workbook(load_workspace(tiny), tmp_path / "model.xlsx")
 
     def change(wb) -> None:
-        s = wb["scores"]
-        s.cell(find_row(s, option="beta", criterion="benefit"), column(s, "value"), 7.5)
+        set_matrix(wb, "beta", "benefit", 7.5)
 
     edited = edit(book, tmp_path / "edited.xlsx", change)
     before = snapshot(tiny)
@@ -221,7 +230,7 @@ def test_deleted_option_row_removes_its_file_with_force(tmp_path: Path) -> None:
     book = write_workbook(load_workspace(root), tmp_path / "model.xlsx")
 
     def change(wb) -> None:
-        for name in ("options", "scores"):
+        for name in ("options", "scores", "matrix"):
             s = wb[name]
             for r in range(s.max_row, 1, -1):
                 if s.cell(r, 1).value == "beta":
@@ -254,7 +263,7 @@ def test_bad_cells_are_all_reported_with_sheet_row_and_column(tiny: Path, tmp_pa
     issues = problems(edit(book, tmp_path / "bad.xlsx", change), tiny)
     r = find_row(openpyxl.load_workbook(book)["scores"], option="alpha", criterion="benefit")
     assert (
-        f"bad.xlsx: sheet 'scores', row {r}, column E (high): expected a number, got 'very high'"
+        f"bad.xlsx: sheet 'scores', row {r}, column D (high): expected a number, got 'very high'"
         in issues
     )
     assert any(
@@ -269,11 +278,11 @@ def test_missing_sheet_is_named(tiny: Path, tmp_path: Path) -> None:
     book = write_workbook(load_workspace(tiny), tmp_path / "model.xlsx")
 
     def change(wb) -> None:
-        wb["scores"].title = "score"
+        wb["options"].title = "option"
 
     issues = problems(edit(book, tmp_path / "bad.xlsx", change), tiny)
     assert len(issues) == 1
-    assert "sheet 'scores': no sheet 'scores'. Did you mean 'score'?" in issues[0]
+    assert "sheet 'options': no sheet 'options'. Did you mean 'option'?" in issues[0]
 
 
 def test_workspace_errors_point_at_the_cell(tiny: Path, tmp_path: Path) -> None:
@@ -282,9 +291,8 @@ def test_workspace_errors_point_at_the_cell(tiny: Path, tmp_path: Path) -> None:
     rows = {}
 
     def change(wb) -> None:
+        rows["scale"], _ = set_matrix(wb, "beta", "reach", 12)
         s = wb["scores"]
-        rows["scale"] = find_row(s, option="beta", criterion="reach")
-        s.cell(rows["scale"], column(s, "value"), 12)
         rows["crit"] = find_row(s, option="beta", criterion="cost")
         s.cell(rows["crit"], column(s, "criterion"), "costs")
         p = wb["profile_entries"]
@@ -293,7 +301,7 @@ def test_workspace_errors_point_at_the_cell(tiny: Path, tmp_path: Path) -> None:
 
     issues = problems(edit(book, tmp_path / "bad.xlsx", change), tiny)
     assert (
-        f"bad.xlsx: sheet 'scores', row {rows['scale']}, column C (value): 12 is outside the "
+        f"bad.xlsx: sheet 'matrix', row {rows['scale']}, column D (reach): 12 is outside the "
         "scale [0, 10]" in "\n".join(issues)
     )
     assert any(
@@ -306,11 +314,11 @@ def test_workspace_errors_point_at_the_cell(tiny: Path, tmp_path: Path) -> None:
     )
 
 
-def test_results_sheet_has_ranks_color_scale_and_chart(tiny: Path, tmp_path: Path) -> None:
+def test_methods_sheet_has_ranks_color_scale_and_chart(tiny: Path, tmp_path: Path) -> None:
     ws = load_workspace(tiny)
     multi = rank_all(build_problem(ws), compute_weights(ws)).to_dict()
     book = write_workbook(ws, tmp_path / "model.xlsx", results=multi)
-    sheet = openpyxl.load_workbook(book)["results"]
+    sheet = openpyxl.load_workbook(book)["methods"]
     header = [c.value for c in sheet[2]]
     assert header[:2] == ["option", "title"] and "consensus rank" in header
     for r in range(3, 3 + len(ws.options)):
@@ -321,6 +329,6 @@ def test_results_sheet_has_ranks_color_scale_and_chart(tiny: Path, tmp_path: Pat
     rules = [rule for cf in sheet.conditional_formatting for rule in cf.rules]
     assert [rule.type for rule in rules] == ["colorScale"]
     assert len(sheet._charts) == 1
-    # the results sheet is output only: the workbook still imports
+    # the methods sheet is output only: the workbook still imports
     import_workbook(book, tmp_path / "new")
     assert comparable(load_workspace(tmp_path / "new")) == comparable(ws)

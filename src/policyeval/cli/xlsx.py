@@ -25,13 +25,13 @@ def export_xlsx(
     results: Annotated[
         bool,
         typer.Option(
-            "--results", help="Add a 'results' sheet: ranks by every method and a bar chart."
+            "--results", help="Add a 'methods' sheet: ranks by every method and a bar chart."
         ),
     ] = False,
     profile: ProfileOpt = None,
 ) -> None:
-    """Write the workspace (criteria, options, scores, profiles, packages) to an Excel workbook."""
-    from policyeval.io.xlsx import write_workbook
+    """Write the workspace to an Excel model: score matrix, weights, live results, all tables."""
+    from policyeval.io.xlsx_export import write_workbook
 
     if file.suffix.lower() != ".xlsx":
         usage_error(f"the workbook must be an .xlsx file, got '{file.name}'", "FILE")
@@ -58,13 +58,23 @@ def import_xlsx(
         bool,
         typer.Option("--force", help="Replace existing files whose content the workbook changes."),
     ] = False,
+    max_rows: Annotated[
+        int, typer.Option("--max-rows", min=1, help="Refuse a sheet with more rows.")
+    ] = 100_000,
+    max_bytes: Annotated[
+        int,
+        typer.Option(
+            "--max-bytes", min=1, help="Refuse a larger file (or one unpacking to 10x this)."
+        ),
+    ] = 20_000_000,
 ) -> None:
-    """Read a workbook back into the workspace's YAML files (checked before anything is written)."""
-    from policyeval.io.xlsx import import_workbook
+    """Read a workbook back into the workspace (every cell checked first; all or nothing)."""
+    from policyeval.io.xlsx_import import Limits, import_workbook
 
     if not file.is_file():
         usage_error(f"no such file: {file}", "FILE")
-    result = import_workbook(file, workspace, force=force)
+    limits = Limits(max_bytes=max_bytes, max_rows=max_rows)
+    result = import_workbook(file, workspace, force=force, limits=limits)
     for rel in result.written:
         typer.echo(f"wrote   {rel}")
     for rel in result.removed:

@@ -1,15 +1,19 @@
-"""Excel workbooks of a workspace: export, and import with errors naming sheet, row and column.
+"""Excel workbooks of a workspace: the tables both directions share.
 
-A workbook holds one sheet per kind of entry, each a plain table with a header row:
+A workbook is a model an analyst works in (see :mod:`policyeval.io.xlsx_export`) and the
+workspace in tables that import reads back (:mod:`policyeval.io.xlsx_import`). The data
+sheets, each a table with a header row:
 
 ========================  ==================================================================
 sheet                     one row per
 ========================  ==================================================================
+``matrix``                option (id, title), one column per criterion id holding its score
 ``workspace``             setting of criteria.yaml (key, value): title, default_profile...
 ``groups``                group of the value tree
 ``criteria``              criterion; ``scale_low``/``scale_high``; preference type, q, p, s
 ``options``               option; ``requires``/``excludes`` as comma-separated ids
-``scores``                (option, criterion) score with its range, rationale and source
+``scores``                (option, criterion) range, rationale and source (the value is in
+                          ``matrix``; a ``value`` column is read when there is no matrix)
 ``profiles``              profile node: ``node`` blank for the profile itself, or the path of
                           a group given local weights (``effectiveness/prevention`` for a
                           local entry nested in another)
@@ -19,33 +23,32 @@ sheet                     one row per
 ``bounds``                SMAA bound of a profile on a criterion (low, high)
 ``packages``              package; ``options`` as comma-separated ids
 ``synergies``             synergy; one column per criterion holds its adjustment
+``allocation``            line of options/allocation.yaml, verbatim (comments included)
+``countries``             row of criteria/countries.csv
+``extra``                 key of a YAML file that no other sheet models (file, entry, value
+                          as YAML), so that a round trip loses nothing
 ========================  ==================================================================
 
-``README`` and ``results`` (written with ``results=``) are ignored on import, as is any
-other extra sheet. Import writes the workspace's YAML files only after the result has been
-validated by :func:`policyeval.io.load_workspace` in a temporary copy; every problem names
-the sheet, the row and the column. Numbers keep 16 significant digits (what openpyxl
-writes); AHP and BWM ratios that are 16 digits of a fraction a/b (b <= 9) come back exactly.
+``README``, ``weights``, ``results`` and ``methods`` are outputs and are not read back.
+Numbers keep 16 significant digits (what openpyxl writes); AHP and BWM ratios that are 16
+digits of a fraction a/b (b <= 9) come back exactly.
 """
 
 from __future__ import annotations
 
+import csv
 import io
 import re
-import shutil
-import tempfile
-import warnings
-from collections.abc import Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from policyeval.errors import Issue, WorkspaceError, did_you_mean, fail_if
-from policyeval.io.checks import parse_number
+from policyeval.errors import Issue, did_you_mean
+from policyeval.io.checks import ID_PATTERN, parse_number
 from policyeval.io.safe_yaml import read_yaml
-from policyeval.io.workspace import NOT_OPTIONS, load_workspace
-from policyeval.io.writer import write_yaml
+from policyeval.io.workspace import NOT_OPTIONS
 from policyeval.model.workspace import WeightProfile, Workspace
 
 SHEETS: dict[str, tuple[str, ...]] = {
@@ -68,41 +71,39 @@ SHEETS: dict[str, tuple[str, ...]] = {
     "bounds": ("profile", "criterion", "low", "high"),
     "packages": ("id", "title", "options", "summary"),
     "synergies": ("options", "rationale", "source"),
+    "extra": ("file", "entry", "value"),
 }  # fmt: skip
-REQUIRED_SHEETS = ("criteria", "options", "scores", "profiles")
+# sheets whose columns are not fixed: criterion ids (matrix, synergies), the csv's header
+OPEN_SHEETS = {"matrix": ("id", "title"), "synergies": SHEETS["synergies"], "countries": ()}
+REQUIRED_SHEETS = ("criteria", "options", "profiles")
 WORKSPACE_KEYS = ("title", "default_profile", "description", "unit")
 ENTRIES = ("points", "swing", "ranking", "pairwise", "best_to_others", "others_to_worst")
 RATIOS = ("pairwise", "best_to_others", "others_to_worst")
+MATRIX_LABELS = ("criterion", "unit, scale, direction")  # rows 2-3 of 'matrix', not data
+ALLOCATION = "options/allocation.yaml"
+COUNTRIES = "criteria/countries.csv"
+MAX_ID = 100  # characters: an id is a file name, and file names have a length limit
 
-README = """\
-This workbook is a policyeval workspace. Edit it, then read it back with
-    policyeval import-xlsx THIS_FILE -w WORKSPACE [--force]
-Import checks every cell first and changes nothing when something is wrong; each problem names
-the sheet, the row and the column. Only the files whose content changed are rewritten.
-
-Sheets (row 1 is the header; keep the column names, their order is free; blank rows are skipped):
-  workspace        key/value settings of criteria/criteria.yaml: title, default_profile, ...
-  groups           the value tree: id, name, parent group
-  criteria         one row per criterion; scale_low/scale_high = the measurement scale (both or
-                   neither); preference = PROMETHEE type (usual, linear, vshape, level, gaussian)
-                   with its thresholds q, p, s
-  options          one row per option; kind = measure or baseline; requires/excludes = option ids
-                   separated by commas
-  scores           one row per option and criterion: value, and optionally low/high (range),
-                   rationale and source; every option scores every criterion
-  profiles         one row per weight profile (node blank) and one per group given local weights
-                   inside it (node = group id; a/b for a local entry nested inside group a's)
-  profile_entries  the judgements of each profile node, by entry:
-                     points, swing         item, value
-                     ranking               item, value = position (1 = most important; equal
-                                           positions are a tie)
-                     pairwise (AHP)        item is 'value' times as important as versus (1/9..9)
-                     best_to_others,
-                     others_to_worst (BWM) item, value (1..9)
-  bounds           SMAA weight bounds of a profile: criterion, low, high (0..1)
-  packages         bundles of options: id, title, options (comma separated), summary
-  synergies        options (comma separated) and the score adjustment in each criterion's column
-Sheets README and results are not read back; numbers keep 16 significant digits."""
+# The keys each level of each YAML file has in the sheets; any other key goes to 'extra'.
+PROFILE_KEYS = frozenset(
+    ("name", "method", "description", "rank_rule", "aggregation", "best", "worst", "members",
+     "bounds", "local", *ENTRIES)
+)  # fmt: skip
+MODELLED: dict[tuple[str, ...], frozenset[str]] = {
+    ("criteria",): frozenset((*WORKSPACE_KEYS, "groups", "criteria")),
+    ("criteria", "groups", "*"): frozenset(SHEETS["groups"]),
+    ("criteria", "criteria", "*"): frozenset(
+        ("id", "name", "group", "direction", "scale", "combine", "unit", "preference",
+         "description", "source")
+    ),
+    ("criteria", "criteria", "*", "preference"): frozenset(("type", "q", "p", "s")),
+    ("option",): frozenset((*SHEETS["options"], "scores")),
+    ("option", "scores", "*"): frozenset(("value", "low", "high", "rationale", "source")),
+    ("profile",): PROFILE_KEYS,
+    ("packages",): frozenset(("packages", "synergies")),
+    ("packages", "packages", "*"): frozenset(SHEETS["packages"]),
+    ("packages", "synergies", "*"): frozenset(("options", "adjust", "rationale", "source")),
+}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,40 +125,96 @@ class Row:
 
 @dataclass(slots=True)
 class ImportResult:
-    """What :func:`import_workbook` did: files written (new or changed) and removed."""
+    """What :func:`~policyeval.io.xlsx_import.import_workbook` did: files written (new or
+    changed), removed, and left as they were."""
 
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
 
 
+def _inside(root: Path, path: Path) -> bool:
+    """True when ``path``, resolved (``..``, symlinks, absolute parts), lies inside ``root``.
+
+    Every path import writes or removes passes this check first.
+    """
+    base = Path(root).resolve()
+    target = Path(path).resolve()
+    return target == base or target.is_relative_to(base)
+
+
+def id_problem(value: str) -> str | None:
+    """Why ``value`` cannot be an id (a file name), or None when it can.
+
+    Examples
+    --------
+    >>> id_problem("../../x") is not None, id_problem("a1_b") is None
+    (True, True)
+    """
+    if len(value) > MAX_ID:
+        return f"an id has at most {MAX_ID} characters (this one has {len(value)}); shorten it"
+    if not ID_PATTERN.fullmatch(value):
+        return (
+            f"{_show(value)} is not an id: use lower-case letters, digits and _, starting "
+            "with a letter (no '/', '..', spaces or capitals)"
+        )
+    return None
+
+
+def _show(value: str, width: int = 40) -> str:
+    return repr(value if len(value) <= width else value[:width] + "...")
+
+
 # ---------------------------------------------------------------- model -> tables
 
 
 def workspace_tables(ws: Workspace) -> dict[str, tuple[list[str], list[list[Any]]]]:
-    """The workbook's sheets as ``{sheet: (header, rows)}`` for a loaded workspace."""
-    cost_notes, group_notes = _raw_extras(ws)
+    """The workbook's data sheets as ``{sheet: (header, rows)}`` for a loaded workspace.
+
+    Scores are in the long sheet ``scores`` (with their value); the export writes the
+    values in the wide ``matrix`` instead.
+    """
+    raw = raw_files(ws.root)
+    cost_notes = {
+        rel[len("options/") : -len(".yaml")]: str(data["cost_note"])
+        for rel, data in raw.items()
+        if rel.startswith("options/") and isinstance(data, dict) and data.get("cost_note")
+    }
+    groups = raw.get("criteria/criteria.yaml", {}).get("groups") or []
+    group_notes = {
+        g["id"]: str(g["description"])
+        for g in groups
+        if isinstance(g, dict) and g.get("description") is not None
+    }
     head = {"title": ws.title, "default_profile": ws.default_profile, **ws.extra}
-    t: dict[str, list[list[Any]]] = {name: [] for name in SHEETS}
+    t: dict[str, list[list[Any]]] = {name: [] for name in (*SHEETS, "allocation", "countries")}
     t["workspace"] = [[k, head[k]] for k in WORKSPACE_KEYS if head.get(k) is not None]
     t["groups"] = [[g.id, g.name, g.parent, group_notes.get(g.id)] for g in ws.groups]
+    # settings as written, so that a default the model fills in stays unwritten
+    crit_raw = (raw.get("criteria/criteria.yaml") or {}).get("criteria") or []
+    written = {d.get("id"): d for d in crit_raw if isinstance(d, dict)}
     for c in ws.criteria:
         pref = c.preference
         lo, hi = c.scale or (None, None)
+        direction = written.get(c.id, {"direction": c.direction}).get("direction")
         t["criteria"].append(
-            [c.id, c.name, c.group, c.direction, lo, hi, c.combine, c.unit, pref["type"]]
+            [c.id, c.name, c.group, direction, lo, hi, c.combine, c.unit]
+            + [pref["type"]]
             + [pref.get(k) for k in ("q", "p", "s")]
             + [c.description, c.source]
         )
     for o in ws.options:
+        opt = raw.get(f"options/{o.id}.yaml")
+        opt = opt if isinstance(opt, dict) else {"cost": o.cost, "kind": o.kind}
         t["options"].append(
-            [o.id, o.title, o.kind, o.recommendation, o.cost, cost_notes.get(o.id)]
+            [o.id, o.title, opt.get("kind"), o.recommendation, opt.get("cost")]
+            + [cost_notes.get(o.id)]
             + [", ".join(o.requires), ", ".join(o.excludes), o.summary, o.source]
         )
         for cid, s in o.scores.items():
             t["scores"].append([o.id, cid, s.value, s.low, s.high, s.rationale, s.source])
     for pid, prof in ws.profiles.items():
-        _profile_rows(prof, "", t, root=True)
+        _profile_rows(prof, "", t, raw.get(f"criteria/weights/{pid}.yaml"), root=True)
         t["bounds"] += [[pid, cid, lo, hi] for cid, (lo, hi) in prof.bounds.items()]
     t["packages"] = [[p.id, p.title, ", ".join(p.options), p.summary] for p in ws.packages]
     crit = ws.criterion_ids
@@ -165,16 +222,29 @@ def workspace_tables(ws: Workspace) -> dict[str, tuple[list[str], list[list[Any]
         t["synergies"].append(
             [", ".join(s.options), s.rationale, s.source] + [s.adjust.get(c) for c in crit]
         )
+    for rel, data in raw.items():
+        t["extra"] += extra_rows(rel, data)
     header = {name: list(cols) for name, cols in SHEETS.items()}
     header["synergies"] += crit
-    return {name: (header[name], t[name]) for name in SHEETS}
+    alloc = ws.root / ALLOCATION
+    if alloc.is_file():
+        header["allocation"] = ["line"]
+        t["allocation"] = [[line] for line in alloc.read_text(encoding="utf-8-sig").splitlines()]
+    countries = ws.root / COUNTRIES
+    if countries.is_file():
+        rows = list(csv.reader(io.StringIO(countries.read_text(encoding="utf-8-sig"))))
+        header["countries"] = rows[0] if rows else []
+        t["countries"] = [[_csv_value(v) for v in row] for row in rows[1:]]
+    return {name: (header[name], t[name]) for name in header}
 
 
-def _profile_rows(prof: WeightProfile, node: str, t: dict[str, list], root: bool) -> None:
+def _profile_rows(prof: WeightProfile, node: str, t: dict[str, list], raw: Any, root: bool) -> None:
+    """Rows of a profile node; settings as written (``raw``), not with defaults filled in."""
     spec, pid = prof.spec, prof.id
+    raw = raw if isinstance(raw, dict) else spec
     t["profiles"].append(
         [pid, node or None, prof.name if root else None, prof.method]
-        + [spec.get(k) for k in ("rank_rule", "aggregation", "best", "worst")]
+        + [raw.get(k) for k in ("rank_rule", "aggregation", "best", "worst")]
         + [", ".join(spec["members"]) if "members" in spec else None]
         + [prof.description if root else None]
     )
@@ -186,25 +256,36 @@ def _profile_rows(prof: WeightProfile, node: str, t: dict[str, list], root: bool
     for pos, level in enumerate(spec.get("ranking", []), start=1):
         entries += [[pid, node or None, "ranking", item, None, pos] for item in level]
     entries += [[pid, node or None, "pairwise", a, b, k] for a, b, k in spec.get("pairwise", [])]
+    local = raw.get("local") if isinstance(raw.get("local"), dict) else {}
     for gid, sub in prof.local.items():
-        _profile_rows(sub, f"{node}/{gid}" if node else gid, t, root=False)
+        _profile_rows(sub, f"{node}/{gid}" if node else gid, t, local.get(gid), root=False)
 
 
-def _raw_extras(ws: Workspace) -> tuple[dict[str, str], dict[str, str]]:
-    """``cost_note`` of options and ``description`` of groups, which the model does not keep."""
-    notes = {}
-    for o in ws.options:
-        data, _ = read_yaml(ws.root / "options" / f"{o.id}.yaml", "")
-        if isinstance(data, dict) and data.get("cost_note") is not None:
-            notes[o.id] = str(data["cost_note"])
-    data, _ = read_yaml(ws.root / "criteria" / "criteria.yaml", "")
-    groups = data.get("groups") if isinstance(data, dict) else None
-    described = {
-        g["id"]: str(g["description"])
-        for g in groups or []
-        if isinstance(g, dict) and g.get("description") is not None
-    }
-    return notes, described
+def raw_files(root: Path) -> dict[str, Any]:
+    """The YAML documents of :func:`managed_files`, as read (keys the model drops included)."""
+    out = {}
+    for rel in managed_files(root):
+        data, _ = read_yaml(root / rel, rel)
+        out[rel] = data
+    return out
+
+
+def _csv_value(text: str) -> Any:
+    """A csv cell as a number when it reads back as the same text, else the text."""
+    if re.fullmatch(r"-?(0|[1-9][0-9]{0,14})", text):
+        return int(text)
+    if re.fullmatch(r"-?[0-9]+\.[0-9]+", text) and repr(float(text)) == text:
+        return float(text)
+    return text
+
+
+def csv_text(value: Any) -> str:
+    """The csv text of a cell read from the ``countries`` sheet."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
 
 
 def _rows(tables: dict[str, tuple[list[str], list[list[Any]]]]) -> dict[str, list[Row]]:
@@ -220,216 +301,65 @@ def _rows(tables: dict[str, tuple[list[str], list[list[Any]]]]) -> dict[str, lis
     return out
 
 
-# ---------------------------------------------------------------- workbook writing
+# ---------------------------------------------------------------- keys no sheet models
 
 
-def write_workbook(ws: Workspace, path: Path, results: dict[str, Any] | None = None) -> Path:
-    """Write the workspace (and optionally rankings) to an .xlsx file, atomically.
-
-    Parameters
-    ----------
-    ws : Workspace
-        A loaded workspace.
-    path : Path
-        The .xlsx file to write.
-    results : dict, optional
-        ``MultiRanking.to_dict()`` (``rank --method all`` JSON shape): adds a ``results``
-        sheet with ranks by method on a color scale and a bar chart of the wsm scores.
-    """
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    from policyeval.io.writer import write_atomic
-
-    book = Workbook()
-    readme = book.active
-    readme.title = "README"
-    for line in README.splitlines():
-        readme.append([line])
-    readme.column_dimensions["A"].width = 100
-    readme["A1"].font = Font(bold=True)
-    for name, (header, rows) in workspace_tables(ws).items():
-        sheet = book.create_sheet(name)
-        sheet.append(header)
-        for values in rows:
-            sheet.append([_cell(v) for v in values])
-            for cell in sheet[sheet.max_row]:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"  # text starting with '=' stays text
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for col in sheet.columns:
-            longest = max(len(str(c.value)) if c.value is not None else 0 for c in col)
-            sheet.column_dimensions[col[0].column_letter].width = min(max(longest + 2, 8), 60)
-            for c in col[1:]:
-                c.alignment = Alignment(vertical="top", wrap_text=longest > 60)
-        sheet.freeze_panes = "A2"
-        sheet.auto_filter.ref = sheet.dimensions
-    if results is not None:
-        _results_sheet(book, ws, results)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return write_atomic(Path(path), buffer.getvalue())
+def _kind(rel: str) -> str:
+    if rel == "criteria/criteria.yaml":
+        return "criteria"
+    if rel.startswith("criteria/weights/"):
+        return "profile"
+    return "packages" if rel == "options/packages.yaml" else "option"
 
 
-def _cell(value: Any) -> Any:
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return None if value == "" else value
+def modelled(rel: str, path: tuple[Any, ...]) -> frozenset[str] | None:
+    """The keys the sheets hold at ``path`` of file ``rel`` (list items as ints), or None
+    where every key is data (a points table, a score mapping...)."""
+    kind = _kind(rel)
+    if kind == "profile":
+        while len(path) >= 2 and path[0] == "local":
+            path = path[2:]
+        return PROFILE_KEYS if not path else None
+    general = tuple(
+        "*" if isinstance(p, int) or (kind == "option" and i == 1 and path[0] == "scores") else p
+        for i, p in enumerate(path)
+    )
+    return MODELLED.get((kind, *general))
 
 
-def _results_sheet(book: Any, ws: Workspace, results: dict[str, Any]) -> None:
-    from openpyxl.chart import BarChart, Reference
-    from openpyxl.formatting.rule import ColorScaleRule
-    from openpyxl.styles import Font
+def extra_rows(rel: str, data: Any) -> list[list[str]]:
+    """``[file, entry, value as YAML]`` for every key of ``data`` that no sheet models."""
+    import yaml
 
-    sheet = book.create_sheet("results")
-    methods = list(results["methods"])
-    ranks = {m: {r["option"]: r for r in rows} for m, rows in results["methods"].items()}
-    titles = {o.id: o.title for o in ws.options}
-    sheet.append([f"Ranks by method, profile '{results['profile']}' (1 = best)"])
-    sheet["A1"].font = Font(bold=True)
-    header = ["option", "title", *(f"{m} rank" for m in methods), "consensus rank"]
-    header += [f"{m} score" for m in methods]
-    sheet.append(header)
-    for r in results["consensus"]:
-        oid = r["option"]
-        sheet.append(
-            [oid, titles.get(oid, oid)]
-            + [ranks[m][oid]["rank"] for m in methods]
-            + [r["rank"]]
-            + [ranks[m][oid]["score"] for m in methods]
-        )
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    last, last_rank = sheet.max_row, 3 + len(methods)
-    sheet.conditional_formatting.add(
-        f"C3:{sheet.cell(last, last_rank).coordinate}",
-        ColorScaleRule(
-            start_type="min", start_color="63BE7B", mid_type="percentile", mid_value=50,
-            mid_color="FFEB84", end_type="max", end_color="F8696B",
-        ),
-    )  # fmt: skip
-    sheet.column_dimensions["A"].width = max(len(str(c.value or "")) for c in sheet["A"][1:]) + 2
-    sheet.column_dimensions["B"].width = 40
-    sheet.cell(last + 2, 1, "criterion").font = Font(bold=True)
-    sheet.cell(last + 2, 2, "weight").font = Font(bold=True)
-    for i, (cid, w) in enumerate(results["weights"].items(), start=last + 3):
-        sheet.cell(i, 1, cid)
-        sheet.cell(i, 2, w)
-    if "wsm" in methods:
-        chart = BarChart()
-        chart.type = "bar"
-        chart.title = f"Weighted sum (wsm) score, profile '{results['profile']}'"
-        col = last_rank + 1 + methods.index("wsm")
-        chart.add_data(
-            Reference(sheet, min_col=col, min_row=2, max_row=last), titles_from_data=True
-        )
-        chart.set_categories(Reference(sheet, min_col=1, min_row=3, max_row=last))
-        chart.height, chart.width = 3 + 0.6 * (last - 2), 18
-        sheet.add_chart(chart, sheet.cell(2, col + len(methods) + 1).coordinate)
+    rows: list[list[str]] = []
+
+    def walk(node: Any, path: tuple[Any, ...], entry: str) -> None:
+        if isinstance(node, dict):
+            keys = modelled(rel, path)
+            for k, v in node.items():
+                name = f"{entry}.{k}" if entry else str(k)
+                if keys is not None and k not in keys:
+                    text = yaml.safe_dump(v, default_flow_style=True, allow_unicode=True)
+                    rows.append([rel, name, text.strip().removesuffix("...").strip()])
+                elif isinstance(v, dict | list):
+                    walk(v, (*path, k), name)
+        elif isinstance(node, list):
+            for i, item in enumerate(node):
+                oid = item.get("id") if isinstance(item, dict) else None
+                name = f"{entry}.{oid}" if isinstance(oid, str) else f"{entry}[{i}]"
+                walk(item, (*path, i), name)
+
+    walk(data, (), "")
+    return rows
 
 
-# ---------------------------------------------------------------- workbook reading
-
-
-def read_workbook(path: Path, issues: list[Issue]) -> dict[str, list[Row]]:
-    """The data sheets of a workbook as rows; problems (missing sheet, unknown column) appended."""
-    from openpyxl import load_workbook
-    from openpyxl.utils import get_column_letter
-
-    book_name = Path(path).name
-    try:
-        with warnings.catch_warnings():  # e.g. "Data Validation extension is not supported"
-            warnings.simplefilter("ignore", UserWarning)
-            book = load_workbook(path, data_only=True)
-    except Exception as err:  # noqa: BLE001 - openpyxl raises many kinds on a bad file
-        raise WorkspaceError(
-            [
-                Issue(
-                    "bad-workbook",
-                    f"cannot read the workbook ({err}); is it an .xlsx file?",
-                    book_name,
-                )
-            ]
-        ) from err
-    out: dict[str, list[Row]] = {}
-    names = book.sheetnames
-    for name in SHEETS:
-        if name not in names:
-            if name in REQUIRED_SHEETS:
-                issues.append(
-                    Issue(
-                        "missing-sheet",
-                        f"no sheet '{name}'.{did_you_mean(name, names)} Sheets here: "
-                        f"{', '.join(names)}; export a workbook to see the expected layout",
-                        book_name,
-                        f"sheet '{name}'",
-                    )
-                )
-            out[name] = []
-            continue
-        rows = list(book[name].iter_rows(values_only=True))
-        header = list(rows[0]) if rows else []
-        allowed = list(SHEETS[name])
-        columns: dict[int, str] = {}
-        for i, h in enumerate(header):
-            if h is None or str(h).strip() == "":
-                continue
-            h = str(h).strip()
-            letter = get_column_letter(i + 1)
-            if name == "synergies" and h not in allowed:
-                columns[i] = h  # a criterion id; checked by the loader
-            elif h not in allowed:
-                issues.append(
-                    Issue(
-                        "unknown-column",
-                        f"unknown column '{h}'.{did_you_mean(h, allowed)} "
-                        f"Columns of this sheet: {', '.join(allowed)}",
-                        book_name,
-                        f"sheet '{name}', row 1, column {letter}",
-                    )
-                )
-            elif h in columns.values():
-                issues.append(
-                    Issue(
-                        "duplicate-column",
-                        f"column '{h}' appears twice; keep one",
-                        book_name,
-                        f"sheet '{name}', row 1, column {letter}",
-                    )
-                )
-            else:
-                columns[i] = h
-        letters = {h: get_column_letter(i + 1) for i, h in columns.items()}
-        out[name] = []
-        for n, values in enumerate(rows[1:], start=2):
-            cells = {h: _clean(values[i]) for i, h in columns.items() if i < len(values)}
-            stray = [
-                get_column_letter(i + 1)
-                for i, v in enumerate(values)
-                if i not in columns and _clean(v) is not None
-            ]
-            for letter in stray:
-                issues.append(
-                    Issue(
-                        "unnamed-column",
-                        "a value in a column without a known header; add the header or "
-                        "clear the cell",
-                        book_name,
-                        f"sheet '{name}', row {n}, column {letter}",
-                    )
-                )
-            if any(v is not None for v in cells.values()):
-                out[name].append(Row(name, n, cells, letters))
-    return out
-
-
-def _clean(value: Any) -> Any:
-    if isinstance(value, str):
-        value = value.strip()
-        return value or None
-    return value
+def _entry_parts(entry: str) -> Iterator[str | int]:
+    for part in entry.split("."):
+        name, *indexes = part.split("[")
+        if name:
+            yield name
+        for index in indexes:
+            yield int(index.rstrip("]"))
 
 
 # ---------------------------------------------------------------- tables -> YAML files
@@ -438,8 +368,9 @@ def _clean(value: Any) -> Any:
 class _Files:
     """Builds the workspace's YAML documents from rows, recording where each entry came from."""
 
-    def __init__(self, book: str, issues: list[Issue]) -> None:
+    def __init__(self, book: str, issues: list[Issue], headers: dict[str, list[str]]) -> None:
         self.book, self.issues = book, issues
+        self.present, self.headers = set(headers), headers
         self.files: dict[str, Any] = {}
         self.where: dict[str, dict[str, tuple[str, str]]] = {}
 
@@ -481,6 +412,15 @@ class _Files:
                 x = frac.numerator / frac.denominator
         return x
 
+    def file_id(self, row: Row, col: str) -> str | None:
+        """The id in ``col`` when it can name a file; a problem (and None) otherwise."""
+        value = self.text(row, col)
+        problem = None if value is None else id_problem(value)
+        if problem is not None:
+            self.add("bad-id", row, col, problem)
+            return None
+        return value
+
     def ids(self, row: Row, col: str) -> list[str]:
         text = self.text(row, col)
         return [s for s in re.split(r"[,;\s]+", text) if s] if text else []
@@ -507,18 +447,26 @@ class _Files:
 
 
 def tables_to_files(
-    tables: dict[str, list[Row]], book: str, issues: list[Issue]
+    tables: dict[str, list[Row]], book: str, issues: list[Issue], headers: dict[str, list[str]]
 ) -> tuple[dict[str, Any], dict[str, dict[str, tuple[str, str]]]]:
-    """YAML documents ``{relative path: data}`` from workbook rows, and where each entry came from.
+    """Documents ``{relative path: data}`` from workbook rows, and where each entry came from.
+
+    YAML files map to their data, ``options/allocation.yaml`` and ``criteria/countries.csv``
+    to their text (when the workbook has those sheets). Ids are checked before a path is
+    made of them: a bad id is a problem, and its row makes no file.
 
     The second value maps ``file -> {entry: (cell, id cell)}``, each ``"sheet 's', row r,
     column C (name)"``, so that the loader's problems can be reported where they come from.
+    ``headers`` holds the header of each sheet the workbook has.
     """
-    f = _Files(book, issues)
+    f = _Files(book, issues, headers)
+    tables = {name: tables.get(name, []) for name in (*SHEETS, *OPEN_SHEETS, "allocation")}
     _criteria_file(f, tables)
     _option_files(f, tables)
     _profile_files(f, tables)
     _packages_file(f, tables)
+    _text_files(f, tables)
+    _extra(f, tables)
     return f.files, f.where
 
 
@@ -605,7 +553,9 @@ def _criteria_file(f: _Files, tables: dict[str, list[Row]]) -> None:
 def _option_files(f: _Files, tables: dict[str, list[Row]]) -> None:
     options: dict[str, dict[str, Any]] = {}
     for row in f.unique(tables["options"], "id"):
-        oid = f.text(row, "id")
+        oid = f.file_id(row, "id")
+        if oid is None:
+            continue
         rel = f"options/{oid}.yaml"
         if oid in ("packages", "allocation"):
             f.add("reserved-id", row, "id", f"'{oid}' is reserved (options/{oid}.yaml); rename it")
@@ -613,9 +563,7 @@ def _option_files(f: _Files, tables: dict[str, list[Row]]) -> None:
         o: dict[str, Any] = {}
         for col in ("id", "title", "recommendation", "kind", "summary", "source"):
             _put(o, col, f.text(row, col))
-        cost = f.number(row, "cost")
-        if cost:
-            o["cost"] = _yaml_number(cost)
+        _put(o, "cost", f.number(row, "cost"))
         _put(o, "cost_note", f.text(row, "cost_note"))
         for col in ("requires", "excludes"):
             _put(o, col, f.ids(row, col))
@@ -624,6 +572,8 @@ def _option_files(f: _Files, tables: dict[str, list[Row]]) -> None:
         f.mark(rel, "", row)
         for col in SHEETS["options"]:
             f.mark(rel, col, row, col)
+    values = _matrix_values(f, tables["matrix"], options)
+    criteria = [c.get("id") for c in f.files["criteria/criteria.yaml"]["criteria"]]
     seen: dict[tuple[str, str], Row] = {}
     for row in tables["scores"]:
         oid, cid = f.text(row, "option"), f.text(row, "criterion")
@@ -654,23 +604,99 @@ def _option_files(f: _Files, tables: dict[str, list[Row]]) -> None:
             )
             continue
         seen[oid, cid] = row
+        rel = f"options/{oid}.yaml"
+        f.mark(rel, f"scores.{cid}", row, "value", key="criterion")
+        if (oid, cid) not in values and criteria and cid not in criteria:
+            f.add(
+                "unknown-criterion",
+                row,
+                "criterion",
+                f"unknown criterion '{cid}'.{did_you_mean(cid, criteria)} "
+                "Criteria are the rows of sheet 'criteria'",
+            )
+            continue
         score: dict[str, Any] = {}
         for col in ("value", "low", "high"):
             _put(score, col, f.number(row, col))
         for col in ("rationale", "source"):
             _put(score, col, f.text(row, col))
+        if (oid, cid) in values:
+            cell, x = values.pop((oid, cid))
+            if x is None:
+                f.mark(rel, f"scores.{cid}", cell, cid)  # its follow-ons are not told again
+                continue
+            if "value" in score and score["value"] != x:
+                f.add(
+                    "conflicting-score",
+                    row,
+                    "value",
+                    f"the value here ({score['value']}) differs from the matrix "
+                    f"({cell.where(cid)}: {x}); keep one (the matrix is read first)",
+                )
+                continue
+            score["value"] = x
+            f.mark(rel, f"scores.{cid}", cell, cid, key="criterion")
+            f.mark(rel, f"scores.{cid}.value", cell, cid)
+        else:
+            f.mark(rel, f"scores.{cid}.value", row, "value")
+        for col in ("low", "high", "rationale", "source"):
+            f.mark(rel, f"scores.{cid}.{col}", row, col)
         if "value" not in score:
             if row.values.get("value") is None:
-                f.add("missing-value", row, "value", "a score needs a value")
+                f.add("missing-value", row, "value", "a score needs a value (in sheet 'matrix')")
             continue
         shorthand = set(score) == {"value"}
         options[oid]["scores"][cid] = score["value"] if shorthand else score
-        rel = f"options/{oid}.yaml"
-        f.mark(rel, f"scores.{cid}", row, "value", key="criterion")
-        for col in ("value", "low", "high", "rationale", "source"):
-            f.mark(rel, f"scores.{cid}.{col}", row, col)
+    for (oid, cid), (_, x) in values.items():  # scores with no row in 'scores'
+        if x is not None:
+            options[oid]["scores"][cid] = x
     for oid, o in options.items():
         f.files[f"options/{oid}.yaml"] = o
+
+
+def _matrix_values(
+    f: _Files, rows: list[Row], options: dict[str, dict[str, Any]]
+) -> dict[tuple[str, str], tuple[Row, Any]]:
+    """``{(option, criterion): (row, value)}`` from the wide sheet 'matrix' (value None for
+    a cell already reported as not a number)."""
+    out: dict[tuple[str, str], tuple[Row, Any]] = {}
+    seen: set[str] = set()
+    for row in rows:
+        oid = f.text(row, "id")
+        if oid is None and f.text(row, "title") in MATRIX_LABELS:
+            continue  # the criterion names and units under the header
+        if oid is None:
+            f.add("missing-value", row, "id", "each row of the matrix needs an option id")
+            continue
+        if oid not in options:
+            f.add(
+                "unknown-option",
+                row,
+                "id",
+                f"unknown option '{oid}'.{did_you_mean(oid, options)} "
+                "Add it to sheet 'options' first",
+            )
+            continue
+        if oid in seen:
+            f.add("duplicate-id", row, "id", f"option '{oid}' has two rows; keep one")
+            continue
+        seen.add(oid)
+        title = f.text(row, "title")
+        if title is not None and title != options[oid].get("title"):
+            f.add(
+                "title-here",
+                row,
+                "title",
+                "the matrix shows titles from sheet 'options'; change the title there",
+            )
+        for cid in row.values:
+            if cid in OPEN_SHEETS["matrix"]:
+                continue
+            f.mark(f"options/{oid}.yaml", f"scores.{cid}", row, cid)
+            x = f.number(row, cid)
+            if x is not None or row.values[cid] is not None:  # None: reported already
+                out[oid, cid] = (row, _yaml_number(x))
+    return out
 
 
 def _profile_files(f: _Files, tables: dict[str, list[Row]]) -> None:
@@ -679,6 +705,8 @@ def _profile_files(f: _Files, tables: dict[str, list[Row]]) -> None:
         pid, node = f.text(row, "profile"), f.text(row, "node") or ""
         if pid is None:
             f.add("missing-value", row, "profile", "'profile' is required; fill it in")
+            continue
+        if f.file_id(row, "profile") is None:
             continue
         if (pid, node) in nodes:
             f.add(
@@ -843,7 +871,74 @@ def _packages_file(f: _Files, tables: dict[str, list[Row]]) -> None:
         f.files[rel] = {"packages": packages, **({"synergies": synergies} if synergies else {})}
 
 
-# ---------------------------------------------------------------- import
+def _text_files(f: _Files, tables: dict[str, list[Row]]) -> None:
+    """options/allocation.yaml (verbatim lines) and criteria/countries.csv (a table)."""
+    if "allocation" in f.present:
+        lines = [str(row.values.get("line") or "") for row in tables["allocation"]]
+        if any(line.strip() for line in lines):
+            f.files[ALLOCATION] = "\n".join(lines).rstrip("\n") + "\n"
+            f.where[ALLOCATION] = {"": ("sheet 'allocation'",) * 2}
+    if "countries" in f.present and f.headers.get("countries"):
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        header = f.headers["countries"]
+        writer.writerow(header)
+        for row in tables["countries"]:
+            writer.writerow([csv_text(row.values.get(col)) for col in header])
+        f.files[COUNTRIES] = out.getvalue()
+        f.where[COUNTRIES] = {"": ("sheet 'countries'",) * 2}
+
+
+def _extra(f: _Files, tables: dict[str, list[Row]]) -> None:
+    """Put each row of sheet 'extra' (a key no other sheet models) into its document."""
+    import yaml
+
+    for row in tables["extra"]:
+        rel, entry = f.text(row, "file"), f.text(row, "entry")
+        if rel is None or entry is None:
+            f.add("missing-value", row, "file" if rel is None else "entry", "give file and entry")
+            continue
+        node = f.files.get(rel)
+        if not isinstance(node, dict):
+            f.add(
+                "unknown-file",
+                row,
+                "file",
+                f"no other sheet makes '{_show(rel)}'; delete this row or add what it belongs to",
+            )
+            continue
+        try:
+            value = yaml.safe_load(f.text(row, "value") or "")
+            *parts, key = list(_entry_parts(entry))
+            for part in parts:
+                node = (
+                    node[part]
+                    if isinstance(part, int) or isinstance(node, dict)
+                    else next(
+                        item for item in node if isinstance(item, dict) and item.get("id") == part
+                    )
+                )
+            if not isinstance(node, dict) or isinstance(key, int):
+                raise KeyError(key)
+        except yaml.YAMLError as err:
+            f.add("bad-yaml", row, "value", f"not a YAML value ({type(err).__name__}); fix it")
+            continue
+        except (KeyError, IndexError, StopIteration, TypeError, ValueError):
+            f.add(
+                "unknown-entry",
+                row,
+                "entry",
+                f"'{_show(entry)}' is not in {rel}; delete this row or add what it belongs to",
+            )
+            continue
+        if key in (modelled(rel, ()) or ()) and not parts:
+            f.add("modelled-key", row, "entry", f"'{key}' is edited in its own sheet, not here")
+            continue
+        node[key] = value
+        f.mark(rel, entry, row, "value")
+
+
+# ---------------------------------------------------------------- files of a workspace
 
 
 def managed_files(root: Path) -> list[str]:
@@ -861,112 +956,9 @@ def managed_files(root: Path) -> list[str]:
     return out
 
 
-def workbook_files(path: Path) -> tuple[dict[str, Any], dict[str, dict[str, tuple[str, str]]]]:
-    """Read a workbook into YAML documents (and their cell locations); raise on any problem."""
-    issues: list[Issue] = []
-    tables = read_workbook(path, issues)
-    if any(i.code == "missing-sheet" for i in issues):
-        raise WorkspaceError(issues)
-    files, where = tables_to_files(tables, Path(path).name, issues)
-    fail_if(issues)
-    return files, where
-
-
 def workspace_files(ws: Workspace) -> dict[str, Any]:
-    """The YAML documents that importing an export of ``ws`` would write."""
-    files, _ = tables_to_files(_rows(workspace_tables(ws)), "", [])
+    """The documents that importing an export of ``ws`` would write."""
+    tables = workspace_tables(ws)
+    headers = {name: header for name, (header, _) in tables.items()}
+    files, _ = tables_to_files(_rows(tables), "", [], headers)
     return files
-
-
-def import_workbook(path: Path, root: Path, force: bool = False) -> ImportResult:
-    """Write a workbook's content into the workspace ``root``.
-
-    The new files are first written to a temporary copy of the workspace and loaded with
-    :func:`~policyeval.io.load_workspace`; nothing in ``root`` changes unless that succeeds.
-    Files whose content is unchanged are left as they are (comments included).
-
-    Raises
-    ------
-    WorkspaceError
-        Problems in the workbook (each naming sheet, row and column), or existing files
-        that would change or be removed when ``force`` is False.
-    """
-    path, root = Path(path), Path(root)
-    files, where = workbook_files(path)
-    current = managed_files(root)
-    with tempfile.TemporaryDirectory() as tmp:
-        copy = Path(tmp) / "ws"
-        copy.mkdir()
-        for folder in ("criteria", "options"):
-            if (root / folder).is_dir():
-                shutil.copytree(root / folder, copy / folder)
-        for rel in current:
-            (copy / rel).unlink()
-        for rel, data in files.items():
-            write_yaml(copy / rel, data)
-        try:
-            load_workspace(copy)
-        except WorkspaceError as err:
-            raise WorkspaceError(_locate(err.issues, where, path.name)) from err
-    try:
-        before = workspace_files(load_workspace(root)) if current else {}
-    except WorkspaceError:
-        before = {}
-    result = ImportResult()
-    for rel, data in files.items():
-        if rel not in current:
-            result.written.append(rel)
-        elif before.get(rel) != data:
-            result.written.append(rel)
-        else:
-            result.unchanged.append(rel)
-    result.removed = [rel for rel in current if rel not in files]
-    overwritten = [rel for rel in result.written if rel in current] + result.removed
-    if overwritten and not force:
-        raise WorkspaceError(
-            [
-                Issue(
-                    "would-overwrite",
-                    f"the workbook would change {_listing(overwritten)}; "
-                    f"check the workbook is meant for the workspace '{root}' and run again "
-                    "with --force",
-                    path.name,
-                )
-            ]
-        )
-    for rel in result.written:
-        write_yaml(root / rel, files[rel])
-    for rel in result.removed:
-        (root / rel).unlink()
-    return result
-
-
-def _listing(rels: list[str]) -> str:
-    shown = ", ".join(rels[:6])
-    return shown + (f" and {len(rels) - 6} more" if len(rels) > 6 else "")
-
-
-def _locate(
-    issues: Iterable[Issue], where: dict[str, dict[str, tuple[str, str]]], book: str
-) -> list[Issue]:
-    """Report the loader's problems at the workbook cells they come from."""
-    out = []
-    for issue in issues:
-        places = where.get(issue.file, {})
-        best = max((e for e in places if _within(issue.entry, e)), key=len, default=None)
-        if best is not None:
-            entry = places[best][issue.code.startswith("unknown-")]
-        else:
-            sheet = "profiles" if issue.file.startswith("criteria/weights") else "options"
-            entry = f"sheet '{sheet}'" if issue.file.endswith("/") else issue.file
-        out.append(Issue(issue.code, issue.message, book, entry))
-    return out
-
-
-def _within(entry: str, prefix: str) -> bool:
-    return (
-        prefix == ""
-        or entry == prefix
-        or entry.startswith(prefix + ".")
-        or entry.startswith(prefix + "[")
-    )
