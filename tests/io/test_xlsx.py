@@ -21,23 +21,9 @@ from policyeval.weighting import compute_weights
 
 
 def comparable(ws: Workspace) -> Workspace:
-    """Everything but where the files are and their bytes (the writer lays them out anew).
-
-    The workbook does not carry allocation.yaml, countries.csv and the keys added to the
-    contract on 2026-11-30 (source, evidence_date, role, basis) yet (issue 13).
-    """
-    return dataclasses.replace(
-        ws,
-        root=Path("."),
-        files=(),
-        digests=(),
-        allocation=None,
-        countries={},
-        source=None,
-        evidence_date="",
-        criteria=tuple(dataclasses.replace(c, role=None) for c in ws.criteria),
-        options=tuple(dataclasses.replace(o, basis="") for o in ws.options),
-    )
+    """Everything but where the files are and their bytes (a new folder's YAML is laid out
+    anew); allocation, countries and every key of the contract must survive."""
+    return dataclasses.replace(ws, root=Path("."), files=(), digests=())
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
