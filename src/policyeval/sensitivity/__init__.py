@@ -18,6 +18,7 @@ from policyeval.sensitivity.stakeholders import (
     stakeholder_analysis,
 )
 from policyeval.sensitivity.tornado import Tornado, tornado, tornado_svg
+from policyeval.sensitivity.voi import VoiResult, evpi, evppi, value_of_information
 from policyeval.sensitivity.whatif import WhatItTakes, what_it_takes
 
 __all__ = [
@@ -27,8 +28,11 @@ __all__ = [
     "Stability",
     "Stakeholders",
     "Tornado",
+    "VoiResult",
     "WhatItTakes",
     "correlated_criteria",
+    "evpi",
+    "evppi",
     "rank_reversal",
     "sensitivity_report",
     "sample_weights",
@@ -38,5 +42,6 @@ __all__ = [
     "summarize",
     "tornado",
     "tornado_svg",
+    "value_of_information",
     "what_it_takes",
 ]
