@@ -1,47 +1,93 @@
-"""Result objects render as HTML tables in Jupyter."""
+"""The Python API: every result as a pandas DataFrame, a short repr and a formatted table."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from policyeval.io import load_workspace
-from policyeval.model import build_problem
-from policyeval.ranking import rank_all, rank_problem
-from policyeval.weighting import compute_weights
+import pandas as pd
+import pytest
+
+import policyeval as pe
+
+REPO = Path(__file__).resolve().parents[1]
 
 
-def test_results_render_as_html_tables(tiny: Path) -> None:
-    ws = load_workspace(tiny)
-    w = compute_weights(ws)
-    problem = build_problem(ws)
-    for obj in (w, rank_problem(problem, w, "topsis"), rank_all(problem, w)):
-        html = obj._repr_html_()
-        assert "<caption>" in html and "</table>" in html
-    one = rank_problem(problem, w, "wsm")._repr_html_()
-    assert one.count("<tr>") == 1 + len(problem.options)
-    assert "status_quo (baseline)" in one
-    assert "benefit" in w._repr_html_()
+@pytest.fixture(scope="module")
+def shipped_analysis() -> pe.Analysis:
+    return pe.analyze(pe.load(REPO))
 
 
-def test_html_is_escaped() -> None:
-    from policyeval.display import html_table
+def test_package_face_is_small_and_lazy() -> None:
+    assert set(pe.__all__) == {"Analysis", "Weights", "WorkspaceError", "analyze", "load"}
+    assert set(dir(pe)) >= set(pe.__all__)
 
-    assert "&lt;script&gt;" in html_table("x", ["a"], [["<script>"]])
+
+def test_every_result_is_a_frame_with_titles_and_the_json_numbers(shipped_analysis) -> None:
+    a = shipped_analysis
+    titles = a.titles()
+    ranking = a.ranking(packages=True)
+    frame = ranking.to_frame()
+    assert isinstance(frame, pd.DataFrame)
+    assert frame["score"].tolist() == [r["score"] for r in ranking.to_dict()["ranking"]]
+    assert frame["title"].tolist() == [titles[o] for o in frame["option"]]
+
+    weights = a.weights.to_frame()
+    assert dict(zip(weights["criterion"], weights["weight"])) == a.weights.to_dict()["weights"]
+    assert weights["name"].tolist() == [titles[c] for c in weights["criterion"]]
+
+    multi = a.rankings(True)
+    tidy = multi.to_frame()
+    assert set(tidy["method"]) == {*multi.methods, "consensus"}
+    wsm = tidy[tidy["method"] == "wsm"].set_index("option")["rank"].to_dict()
+    assert wsm == {r["option"]: r["rank"] for r in multi.to_dict()["methods"]["wsm"]}
+
+    report = a.sensitivity(samples=500, packages=True)
+    acc = report.to_frame().set_index("option")["first"].to_dict()
+    assert acc == {o: row[0] for o, row in report.to_dict()["acceptability"].items()}
+
+    plan = a.portfolio()
+    frame = plan.to_frame()
+    assert frame.loc[frame["selected"], "option"].tolist() == sorted(
+        plan.selected, key=lambda i: (-plan.added_value[i], i)
+    )
+    assert dict(zip(frame["option"], frame["added_value"])) == plan.to_dict()["added_value"]
+
+    alloc = a.allocation().to_frame()
+    assert alloc["amount"].sum() == pytest.approx(
+        sum(r["amount"] for r in a.allocation().allocation)
+    )
+    assert len(a.frontier().to_frame()) == len(a.frontier().points)
 
 
-def test_robustness_and_budget_results_render_as_html_tables(tiny: Path, shipped: Path) -> None:
-    from policyeval.analysis import Analysis
-    from policyeval.optimization import allocate, efficient_frontier, optimize_portfolio
+def test_reprs_are_short_and_html_is_formatted(shipped_analysis) -> None:
+    a = shipped_analysis
+    results = [a.weights, a.ranking(), a.rankings(), a.sensitivity(samples=300), a.portfolio()]
+    for r in results:
+        assert len(repr(r)) < 200, repr(r)
+        html = r._repr_html_()
+        assert "<caption>" in html and len(html) < 20_000
+    assert "%" in a.weights._repr_html_()  # weights as percentages
+    first = a.ranking().rows[0].option
+    assert a.titles()[first] in a.ranking()._repr_html_()
+    assert len(repr(a)) < 200
 
-    ws = load_workspace(tiny)
-    w = compute_weights(ws)
-    report = Analysis(ws).sensitivity(samples=500, seed=0)
-    html = report._repr_html_()
-    assert html.startswith("<table>") and "rank 1" in html and "alpha" in html
-    plan = optimize_portfolio(ws, w, budget=14)
-    assert "<td>alpha</td>" in plan._repr_html_() and "<td>beta</td>" in plan._repr_html_()
-    frontier = efficient_frontier(ws, w)
-    assert frontier._repr_html_().count("<tr>") == 1 + len(frontier.points)
-    shipped_ws = load_workspace(shipped)
-    result = allocate(shipped_ws, compute_weights(shipped_ws))
-    assert result._repr_html_().count("<tr>") == 1 + len(result.allocation)
+
+def test_with_weights_and_with_scores_are_what_if_analyses(shipped_analysis) -> None:
+    a = shipped_analysis
+    top = a.ranking().rows[0].option
+    crit = a.case.criterion_ids[0]
+    only = {c: (1.0 if c == crit else 0.0) for c in a.case.criterion_ids}
+    b = a.with_weights(only)
+    assert b.weights.weights[crit] == 1.0 and b.profile is None
+    assert b.problem() is a.problem()  # shared, not rebuilt
+    scores = {f"{top}.{c}": a.case.option(top).scores[c].value for c in a.case.criterion_ids}
+    same = a.with_scores(scores)
+    assert same.ranking().rows[0].option == top
+    worst = {
+        f"{top}.{c.id}": c.scale[0] if c.direction == "max" else c.scale[1]
+        for c in a.case.criteria
+        if c.scale is not None
+    }
+    assert a.with_scores(worst).ranking().rows[0].option != top
+    with pytest.raises(pe.WorkspaceError, match="no score 'nope.x'"):
+        a.with_scores({"nope.x": 1})

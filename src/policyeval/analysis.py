@@ -62,7 +62,8 @@ class _Shared:
             from policyeval.weighting import compute_weights
 
             self.count("weights")
-            self.profiles[pid] = compute_weights(self.case, pid)
+            names = {c.id: c.name for c in self.case.criteria}
+            self.profiles[pid] = dataclasses.replace(compute_weights(self.case, pid), titles=names)
         return self.profiles[pid]
 
 
@@ -104,9 +105,15 @@ class Analysis:
     # ------------------------------------------------------------------ plumbing
 
     def _once(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """The result for ``key``, computed on first request (titles attached for display)."""
         if key not in self._cache:
             self._shared.count(str(key[0]) if isinstance(key, tuple) else str(key))
-            self._cache[key] = compute()
+            result = compute()
+            if dataclasses.is_dataclass(result) and any(
+                f.name == "titles" for f in dataclasses.fields(result)
+            ):
+                result = dataclasses.replace(result, titles=self.titles())
+            self._cache[key] = result
         return self._cache[key]
 
     @property
@@ -139,8 +146,9 @@ class Analysis:
         return {pid: self._shared.profile(pid) for pid in sorted(self.case.profiles)}
 
     def titles(self) -> dict[str, str]:
-        """Titles of options and packages, by id."""
-        out = {o.id: o.title for o in self.case.options}
+        """Titles of options, packages and criteria (their names), by id."""
+        out = {c.id: c.name for c in self.case.criteria}
+        out.update({o.id: o.title for o in self.case.options})
         out.update({p.id: p.title for p in self.case.packages})
         return out
 
@@ -152,6 +160,8 @@ class Analysis:
             return type(self)(self.case, profile=weights, _shared=self._shared)
         if not isinstance(weights, Weights):
             weights = Weights.given(weights, self.case.criterion_ids)
+        names = {c.id: c.name for c in self.case.criteria}
+        weights = dataclasses.replace(weights, titles=names)
         return type(self)(self.case, weights, _shared=self._shared)
 
     def with_scores(self, changes: Mapping[str, float]) -> Analysis:

@@ -1,4 +1,10 @@
-"""HTML tables for result objects in Jupyter (``_repr_html_``), no dependencies."""
+"""How result objects show in a notebook: ``to_frame`` (pandas), ``_repr_html_``, ``__repr__``.
+
+:class:`Tabular` is the mixin every result shares: a result defines
+``to_frame()``, a ``_caption()`` and which columns are shares (``_percent``);
+``_repr_html_`` is the frame formatted with a pandas Styler. pandas is imported
+only when a frame is asked for.
+"""
 
 from __future__ import annotations
 
@@ -53,3 +59,30 @@ def styled(
             fmt[c] = f"{{:.{digits}f}}"
     html_out = frame.style.format(fmt, na_rep="—").hide(axis="index").set_caption(caption).to_html()
     return html_out + "".join(f"<p><em>{html.escape(n)}</em></p>" for n in notes)
+
+
+class Tabular:
+    """Notebook display for a result with ``to_frame()`` (a mixin of frozen dataclasses)."""
+
+    __slots__ = ()
+    _percent: tuple[str, ...] = ()
+
+    def to_frame(self) -> Any:  # pragma: no cover - every result defines it
+        raise NotImplementedError
+
+    def _caption(self) -> str:
+        return type(self).__name__
+
+    def _notes(self) -> Sequence[str]:
+        return getattr(self, "warnings", ())
+
+    def _repr_html_(self) -> str:
+        return styled(self.to_frame(), self._caption(), self._percent, notes=self._notes())
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: {self._caption()}>"
+
+
+def title_of(titles: Any, key: str) -> str:
+    """The title of an id from a mapping (the id itself when unknown)."""
+    return titles.get(key, key) if titles else key

@@ -41,6 +41,7 @@ class Weights:
     consistency_ratio: float | None = None
     warnings: tuple[str, ...] = ()
     details: dict[str, Any] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def given(
@@ -128,11 +129,15 @@ class Weights:
         }
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per criterion: ``criterion``, ``weight``."""
+        """One row per criterion: ``criterion``, ``name``, ``weight``."""
         import pandas as pd
 
         return pd.DataFrame(
-            {"criterion": list(self.weights), "weight": list(self.weights.values())}
+            {
+                "criterion": list(self.weights),
+                "name": [self.titles.get(c, c) for c in self.weights],
+                "weight": list(self.weights.values()),
+            }
         )
 
     def __repr__(self) -> str:

@@ -51,6 +51,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from policyeval import lp
+from policyeval.display import Tabular, title_of
 from policyeval.errors import InfeasibleError, Issue, WorkspaceError
 from policyeval.model.allocation import AllocationSpec
 
@@ -63,8 +64,8 @@ FILE = "options/allocation.yaml"
 BIND_TOL = 1e-9
 
 
-@dataclass(frozen=True, slots=True)
-class AllocationResult:
+@dataclass(frozen=True, slots=True, repr=False)
+class AllocationResult(Tabular):
     """Amounts per measure, target and channel, with what binds."""
 
     status: str
@@ -82,14 +83,27 @@ class AllocationResult:
     need_index: dict[str, dict[str, float]] = field(default_factory=dict)
     setups: tuple[dict[str, Any], ...] = ()
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict, compare=False)
 
-    def _repr_html_(self) -> str:
-        from policyeval.display import html_table
+    def to_frame(self) -> Any:
+        """One row per amount: ``option``, ``title``, ``target``, ``channel``, ``amount``
+        (targets and channels by their readable labels)."""
+        import pandas as pd
 
-        header = ["option", "target", "channel", "amount"]
-        rows = [[r[k] for k in header] for r in self.allocation]
-        caption = f"Allocation ({self.status}): {self.budget:g} {self.unit}, value {self.value:.4g}"
-        return html_table(caption, header, rows)
+        targets = self.labels.get("targets", {})
+        channels = self.labels.get("channels", {})
+        return pd.DataFrame(
+            {
+                "option": [r["option"] for r in self.allocation],
+                "title": [title_of(self.titles, r["option"]) for r in self.allocation],
+                "target": [targets.get(r["target"], r["target"]) for r in self.allocation],
+                "channel": [channels.get(r["channel"], r["channel"]) for r in self.allocation],
+                "amount": [r["amount"] for r in self.allocation],
+            }
+        )
+
+    def _caption(self) -> str:
+        return f"allocation ({self.status}): {self.budget:g} {self.unit}, value {self.value:.4g}"
 
     def to_dict(self) -> dict[str, Any]:
         """DESIGN.md ``allocate`` JSON shape plus extra keys."""

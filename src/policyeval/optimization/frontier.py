@@ -17,11 +17,12 @@ and the objective change).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from policyeval.display import Tabular, title_of
 from policyeval.optimization.portfolio import PortfolioData, PortfolioModel, portfolio_data
 
 if TYPE_CHECKING:
@@ -40,21 +41,35 @@ class FrontierPoint:
     marginal: float | None  # value gained per unit of budget since the previous point
 
 
-@dataclass(frozen=True, slots=True)
-class FrontierResult:
-    """Value against budget; ``mode`` is ``breakpoints`` or ``points``."""
+@dataclass(frozen=True, slots=True, repr=False)
+class FrontierResult(Tabular):
+    """Value added against budget; ``mode`` is ``breakpoints`` or ``points``."""
 
     mode: str
     points: tuple[FrontierPoint, ...]
     profile: str | None = None
     solver: str = "cbc"
+    titles: dict[str, str] = field(default_factory=dict, compare=False)
 
-    def _repr_html_(self) -> str:
-        from policyeval.display import html_table
+    def to_frame(self) -> Any:
+        """One row per budget: ``budget``, ``value``, ``cost``, ``marginal``, ``n``,
+        ``selected`` (titles, joined by "; ")."""
+        import pandas as pd
 
-        rows = [(p.budget, p.value, p.cost, p.marginal, ", ".join(p.selected)) for p in self.points]
-        header = ["budget", "value", "cost", "marginal value", "portfolio"]
-        return html_table(f"Efficient frontier ({self.mode})", header, rows)
+        return pd.DataFrame(
+            {
+                "budget": [p.budget for p in self.points],
+                "value": [p.value for p in self.points],
+                "cost": [p.cost for p in self.points],
+                "marginal": [p.marginal for p in self.points],
+                "n": [len(p.selected) for p in self.points],
+                "selected": ["; ".join(title_of(self.titles, i) for i in p.selected)
+                             for p in self.points],
+            }
+        )  # fmt: skip
+
+    def _caption(self) -> str:
+        return f"efficient frontier ({self.mode}, {len(self.points)} budgets)"
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data: profile, mode, solver, points (budget, value, cost, selected, marginal)."""

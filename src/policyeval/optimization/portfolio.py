@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from policyeval import lp
+from policyeval.display import Tabular, title_of
 from policyeval.errors import InfeasibleError, Issue, did_you_mean, fail_if
 
 if TYPE_CHECKING:
@@ -124,9 +125,13 @@ class PortfolioData:
         return TIE_TOL * max(1.0, float(np.abs(self.costs).max(initial=0.0)))
 
 
-@dataclass(frozen=True, slots=True)
-class PortfolioResult:
-    """The optimal portfolio and why it looks the way it does."""
+@dataclass(frozen=True, slots=True, repr=False)
+class PortfolioResult(Tabular):
+    """The optimal portfolio and why it looks the way it does.
+
+    ``value`` is the value added over the baseline (synergies included);
+    ``added_value`` and ``costs`` hold every measure's.
+    """
 
     status: str
     budget: float
@@ -143,13 +148,36 @@ class PortfolioResult:
     added_value: dict[str, float] = field(default_factory=dict)
     costs: dict[str, float] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    titles: dict[str, str] = field(default_factory=dict, compare=False)
 
-    def _repr_html_(self) -> str:
-        from policyeval.display import html_table
+    def to_frame(self) -> Any:
+        """One row per measure, funded first then by added value: ``option``, ``title``,
+        ``selected``, ``cost``, ``added_value``, ``value_for_money`` (and ``core_index``
+        with ``--robust``)."""
+        import pandas as pd
 
-        caption = f"Portfolio ({self.status}): value {self.value:.4g}, cost {self.cost:g}"
-        caption += f" of budget {self.budget:g}"
-        return html_table(caption, ["selected measure"], [[s] for s in self.selected])
+        ids = list(self.added_value) or list(self.selected)
+        frame = pd.DataFrame(
+            {
+                "option": ids,
+                "title": [title_of(self.titles, i) for i in ids],
+                "selected": [i in self.selected for i in ids],
+                "cost": [self.costs.get(i, float("nan")) for i in ids],
+                "added_value": [self.added_value.get(i, float("nan")) for i in ids],
+            }
+        )
+        frame["value_for_money"] = frame["added_value"] / frame["cost"].where(frame["cost"] > 0)
+        if self.robust is not None:
+            frame["core_index"] = [self.robust["core_index"][i] for i in ids]
+        return frame.sort_values(
+            ["selected", "added_value", "option"], ascending=[False, False, True]
+        ).reset_index(drop=True)
+
+    def _caption(self) -> str:
+        return (
+            f"portfolio ({self.status}): {len(self.selected)} measures, value added "
+            f"{self.value:.4g}, cost {self.cost:g} of budget {self.budget:g}"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """DESIGN.md ``optimize`` JSON shape plus extra keys."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from policyeval.display import html_table
+from policyeval.display import Tabular, title_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,8 +27,8 @@ class RankRow:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Ranking:
+@dataclass(frozen=True, slots=True, repr=False)
+class Ranking(Tabular):
     """The ranking of a problem's options by one method.
 
     ``rows`` are sorted by rank, then option id. ``higher_is_better`` is False
@@ -43,6 +43,7 @@ class Ranking:
     higher_is_better: bool = True
     details: dict[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    titles: dict[str, str] = field(default_factory=dict, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """DESIGN.md ``rank`` shape, plus ``baseline`` per row and extra keys."""
@@ -56,17 +57,31 @@ class Ranking:
             "warnings": list(self.warnings),
         }
 
-    def _repr_html_(self) -> str:
-        rows = [
-            (r.rank, r.option + (" (baseline)" if r.baseline else ""), r.score) for r in self.rows
-        ]
+    def to_frame(self) -> Any:
+        """One row per option: ``rank``, ``option``, ``title``, ``score``, ``baseline``."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            {
+                "rank": [r.rank for r in self.rows],
+                "option": [r.option for r in self.rows],
+                "title": [title_of(self.titles, r.option) for r in self.rows],
+                "score": [r.score for r in self.rows],
+                "baseline": [r.baseline for r in self.rows],
+            }
+        )
+
+    def _caption(self) -> str:
         better = "higher" if self.higher_is_better else "lower"
-        caption = f"{self.method} ranking, profile {self.profile} ({better} score is better)"
-        return html_table(caption, ["rank", "option", "score"], rows, self.warnings)
+        first = title_of(self.titles, self.rows[0].option) if self.rows else "none"
+        return (
+            f"{self.method} ranking, profile {self.profile} ({better} score is better): "
+            f"first {first}"
+        )
 
 
-@dataclass(frozen=True, slots=True)
-class MultiRanking:
+@dataclass(frozen=True, slots=True, repr=False)
+class MultiRanking(Tabular):
     """Every method's ranking, their consensus and their pairwise agreement.
 
     ``agreement[m1][m2]`` is Kendall's tau-b between the two methods' ranks
@@ -80,6 +95,7 @@ class MultiRanking:
     consensus_rule: str
     agreement: dict[str, dict[str, float | None]]
     warnings: tuple[str, ...] = ()
+    titles: dict[str, str] = field(default_factory=dict, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """DESIGN.md ``rank --method all`` shape, plus ``consensus_rule`` and extras."""
@@ -94,11 +110,33 @@ class MultiRanking:
             "warnings": list(self.warnings),
         }
 
-    def _repr_html_(self) -> str:
-        ranks = {m: {r.option: r.rank for r in rk.rows} for m, rk in self.methods.items()}
+    def to_frame(self) -> Any:
+        """Tidy: one row per method and option (``consensus`` is a method too):
+        ``method``, ``option``, ``title``, ``rank``, ``score``."""
+        import pandas as pd
+
         rows = [
-            (r.option, *(ranks[m][r.option] for m in self.methods), r.rank) for r in self.consensus
+            (m, r.option, title_of(self.titles, r.option), r.rank, r.score)
+            for m, rk in self.methods.items()
+            for r in rk.rows
         ]
-        caption = f"Ranks by method, profile {self.profile}"
+        rows += [
+            ("consensus", r.option, title_of(self.titles, r.option), r.rank, r.score)
+            for r in self.consensus
+        ]
+        return pd.DataFrame(rows, columns=["method", "option", "title", "rank", "score"])
+
+    def _caption(self) -> str:
+        first = self.consensus[0].option if self.consensus else "none"
+        return (
+            f"ranks by {len(self.methods)} methods, profile {self.profile}: consensus first "
+            f"{title_of(self.titles, first)}"
+        )
+
+    def _repr_html_(self) -> str:
+        from policyeval.display import styled
+
+        frame = self.to_frame().pivot(index=["option", "title"], columns="method", values="rank")
+        frame = frame[[*self.methods, "consensus"]].sort_values("consensus").reset_index()
         notes = [f"Consensus: {self.consensus_rule}", *self.warnings]
-        return html_table(caption, ["option", *self.methods, "consensus"], rows, notes)
+        return styled(frame, self._caption(), notes=notes)

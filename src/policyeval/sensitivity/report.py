@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from policyeval.display import Tabular, title_of
 from policyeval.errors import Issue, WorkspaceError
 from policyeval.sensitivity.reversal import ReversalCheck, rank_reversal
 from policyeval.sensitivity.smaa import SmaaResult, smaa
@@ -26,8 +27,8 @@ def _num(x: float) -> float | None:
     return float(x) if math.isfinite(x) else None
 
 
-@dataclass(frozen=True, slots=True)
-class SensitivityReport:
+@dataclass(frozen=True, slots=True, repr=False)
+class SensitivityReport(Tabular):
     """How sure the ranking is, for one profile and method.
 
     Attributes
@@ -66,6 +67,8 @@ class SensitivityReport:
     summary: str
     warnings: tuple[str, ...] = ()
     bounded: tuple[str, ...] = ()
+    titles: dict[str, str] = field(default_factory=dict, compare=False)
+    _percent = ("first", "top_3", "confidence")
 
     @property
     def robust_top(self) -> tuple[str, float]:
@@ -74,17 +77,36 @@ class SensitivityReport:
         i = int(np.argmax(b1))
         return self.smaa.options[i], float(b1[i])
 
-    def _repr_html_(self) -> str:
-        from policyeval.display import html_table
+    def to_frame(self) -> Any:
+        """One row per option, most often first on top: ``option``, ``title``, ``first``
+        (share of samples where it ranks first), ``top_3``, ``confidence``, and the
+        wsm ``stays_first`` weight interval of the criterion that limits the top choice."""
+        import pandas as pd
 
-        acc = self.smaa.acceptability
-        rows = sorted(
-            ((o, *acc[i, : min(3, acc.shape[1])]) for i, o in enumerate(self.smaa.options)),
-            key=lambda r: -r[1],
+        s = self.smaa
+        acc = s.acceptability
+        frame = pd.DataFrame(
+            {
+                "option": list(s.options),
+                "title": [title_of(self.titles, o) for o in s.options],
+                "first": acc[:, 0],
+                "top_3": acc[:, :3].sum(axis=1),
+                "confidence": s.confidence,
+            }
         )
-        header = ["option", *(f"rank {k + 1}" for k in range(min(3, acc.shape[1])))]
-        caption = f"Rank acceptability ({self.method}, {self.smaa.samples} samples)"
-        return html_table(caption, header, rows, [self.summary, *self.warnings])
+        return frame.sort_values(["first", "option"], ascending=[False, True]).reset_index(
+            drop=True
+        )
+
+    def _caption(self) -> str:
+        top, share = self.robust_top
+        return (
+            f"how sure: {title_of(self.titles, top)} ranks first in {share:.0%} of "
+            f"{self.smaa.samples:,} samples ({self.method}, weights {self.smaa.sampler})"
+        )
+
+    def _notes(self) -> tuple[str, ...]:
+        return (self.summary, *self.warnings)
 
     def to_dict(self) -> dict[str, Any]:
         """The DESIGN.md ``sensitivity`` JSON shape plus extra keys (full precision)."""
