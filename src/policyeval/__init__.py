@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
-__all__ = ["Analysis", "Weights", "WorkspaceError", "analyze", "load"]
+from policyeval._version import __version__
+
+__all__ = ["Analysis", "Weights", "WorkspaceError", "__version__", "analyze", "load"]
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -70,4 +71,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted([*__all__, "__version__"])
+    return sorted(__all__)

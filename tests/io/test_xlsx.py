@@ -10,10 +10,10 @@ import openpyxl
 import pytest
 from workspaces import tiny_spec, write_workspace
 
+from policyeval.cli.xlsx import export_workbook as write_workbook
 from policyeval.errors import WorkspaceError
 from policyeval.io import load_workspace
 from policyeval.io.xlsx import workspace_files
-from policyeval.io.xlsx_export import write_workbook
 from policyeval.io.xlsx_import import import_workbook
 from policyeval.model import Workspace, build_problem
 from policyeval.ranking import rank_all
@@ -303,7 +303,7 @@ def test_workspace_errors_point_at_the_cell(tiny: Path, tmp_path: Path) -> None:
 def test_methods_sheet_has_ranks_color_scale_and_chart(tiny: Path, tmp_path: Path) -> None:
     ws = load_workspace(tiny)
     multi = rank_all(build_problem(ws), compute_weights(ws)).to_dict()
-    book = write_workbook(ws, tmp_path / "model.xlsx", results=multi)
+    book = write_workbook(ws, tmp_path / "model.xlsx", results=True)
     sheet = openpyxl.load_workbook(book)["methods"]
     header = [c.value for c in sheet[2]]
     assert header[:2] == ["option", "title"] and "consensus rank" in header

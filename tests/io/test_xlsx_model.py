@@ -19,10 +19,10 @@ import openpyxl
 import pytest
 from test_xlsx import comparable, edit, find_row, set_matrix, snapshot
 
+from policyeval.cli.xlsx import export_workbook as write_workbook
 from policyeval.errors import WorkspaceError
 from policyeval.io import load_workspace
 from policyeval.io.xlsx import _rows, extra_rows, tables_to_files
-from policyeval.io.xlsx_export import write_workbook
 from policyeval.io.xlsx_import import STAGE_PREFIX, Limits, _locked, edited_yaml, import_workbook
 from policyeval.model import build_problem
 from policyeval.ranking import rank_problem

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from policyeval import __version__
+from policyeval._version import __version__
 from policyeval.cli.common import DEBUG
 
 COMMAND_MODULES = [

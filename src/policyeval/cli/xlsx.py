@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from policyeval.model import Workspace
 
 from policyeval.cli.common import ProfileOpt, WorkspaceOpt, handle_errors, load, usage_error
 
@@ -31,23 +34,32 @@ def export_xlsx(
     profile: ProfileOpt = None,
 ) -> None:
     """Write the workspace to an Excel model: score matrix, weights, live results, all tables."""
-    from policyeval.io.xlsx_export import write_workbook
-
     if file.suffix.lower() != ".xlsx":
         usage_error(f"the workbook must be an .xlsx file, got '{file.name}'", "FILE")
     if profile is not None and not results:
         usage_error("--profile chooses the weights of --results; add --results", "--profile")
-    ws = load(workspace)
-    ranking = None
-    if results:
-        from policyeval.model import build_problem
-        from policyeval.ranking import rank_all
-        from policyeval.weighting import compute_weights
-
-        ranking = rank_all(build_problem(ws), compute_weights(ws, profile)).to_dict()
-    write_workbook(ws, file, ranking)
+    export_workbook(load(workspace), file, profile, results)
     typer.echo(f"wrote {file}")
     typer.echo(f"edit it, then: policyeval import-xlsx {file} -w {workspace}")
+
+
+def export_workbook(
+    ws: Workspace, file: Path, profile: str | None = None, results: bool = False
+) -> Path:
+    """Write the Excel model of a workspace: every profile's weights from the pipeline,
+    and with ``results`` the ranks by every method under ``profile``."""
+    from policyeval.analysis import Analysis
+    from policyeval.errors import WorkspaceError
+    from policyeval.io.xlsx_export import write_workbook
+
+    weights: dict[str, dict[str, float]] = {}
+    for pid in ws.profiles:
+        try:
+            weights[pid] = Analysis(ws, profile=pid).weights.weights
+        except WorkspaceError:
+            weights[pid] = {}  # e.g. entropy of constant scores: left blank
+    ranking = Analysis(ws, profile=profile).rankings().to_dict() if results else None
+    return write_workbook(ws, file, weights, ranking)
 
 
 @handle_errors

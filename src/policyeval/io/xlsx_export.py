@@ -86,7 +86,12 @@ HEAD = len(MATRIX_LABELS) + 1  # header rows of 'matrix'
 RESULTS_HEAD = 7  # rows of 'results' above the first option
 
 
-def write_workbook(ws: Workspace, path: Path, results: dict[str, Any] | None = None) -> Path:
+def write_workbook(
+    ws: Workspace,
+    path: Path,
+    weights: dict[str, dict[str, float]],
+    results: dict[str, Any] | None = None,
+) -> Path:
     """Write the workspace to an .xlsx model, atomically.
 
     Parameters
@@ -95,6 +100,9 @@ def write_workbook(ws: Workspace, path: Path, results: dict[str, Any] | None = N
         A loaded workspace.
     path : Path
         The .xlsx file to write.
+    weights : dict
+        Profile id -> its weights (criterion -> weight); ``{}`` for a profile whose
+        weights cannot be computed (its column stays blank).
     results : dict, optional
         ``MultiRanking.to_dict()`` (``rank --method all`` JSON shape): adds a ``methods``
         sheet with ranks by method on a color scale and a bar chart of the wsm scores.
@@ -112,7 +120,7 @@ def write_workbook(ws: Workspace, path: Path, results: dict[str, Any] | None = N
     readme.column_dimensions["A"].width = 100
     _print_setup(readme, None, wide=False)
     _matrix_sheet(book, ws)
-    active = _weights_sheet(book, ws)
+    active = _weights_sheet(book, ws, weights)
     _results_sheet(book, ws, active)
     header, rows = tables["scores"]
     keep = [i for i, col in enumerate(header) if col != "value"]  # the value is in 'matrix'
@@ -254,21 +262,12 @@ def _matrix_sheet(book: Any, ws: Workspace) -> None:
     sheet.print_title_cols = "A:B"
 
 
-def _weights_sheet(book: Any, ws: Workspace) -> str:
+def _weights_sheet(book: Any, ws: Workspace, weights: dict[str, dict[str, float]]) -> str:
     """Profiles' weights and the editable 'active weights'; returns the active column letter."""
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from policyeval.errors import WorkspaceError
-    from policyeval.weighting import compute_weights
-
     sheet = book.create_sheet("weights")
-    weights: dict[str, dict[str, float]] = {}
-    for pid in ws.profiles:
-        try:
-            weights[pid] = compute_weights(ws, pid).weights
-        except WorkspaceError:
-            weights[pid] = {}  # e.g. entropy of constant scores: left blank
     default = ws.default_profile or next(iter(ws.profiles), None)
     sheet.append(["criterion", "name", *weights, "active weights"])
     for c in ws.criteria:
