@@ -159,8 +159,11 @@ def draw_weights(
     w = np.asarray(weights, dtype=float).T
     text = [[f"{100 * x:.0f}%" for x in row] for row in w]
     _grid(ax, w, text, VALUE_CMAP, 0.0, max(float(w.max()), 1e-9))
-    ax.set_xticks(np.arange(w.shape[1]), [wrap(p, 12, 4) for p in profiles], fontsize=7)
+    ax.set_xticks(np.arange(w.shape[1]), [wrap(p, 26, 2) for p in profiles], fontsize=7)
     ax.xaxis.tick_top()
+    ax.tick_params(axis="x", labelrotation=40)
+    for label in ax.get_xticklabels():  # slanted, anchored at the column: no overlap
+        label.set(ha="left", rotation_mode="anchor")
     ax.set_yticks(np.arange(w.shape[0]), [wrap(c, 40, 2) for c in criteria], fontsize=7.5)
 
 

@@ -189,7 +189,7 @@ def build_context(
         ],  # fmt: skip
         "funding": money,
         "countries": ev.countries(list(ws.countries.values())),
-        "glossary": ev.glossary(),
+        "glossary": ev.glossary(packages, money is not None),
         "charts": charts,
     }
     files = list((provenance or {}).get("files", []))

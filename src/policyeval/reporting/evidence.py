@@ -22,7 +22,7 @@ GLOSSARY = (
     ("Weight profile", "One set of weights, standing for one stakeholder's view."),
     ("Weighted sum", "The main ranking method: each option's value on every criterion "
      "(0 = worst, 1 = best on the scale) times the criterion's weight, added up."),
-    ("Consensus rank", "The Borda count of the ranks the six methods give."),
+    ("Consensus rank", "The Borda count of the ranks the ranking methods give."),
     ("Plausible weightings and score judgements", "Random draws of weights (within the ranges a "
      "profile declares, else over all weights) and of every score within its low–high range; "
      "the share of draws in which an option ranks first measures how robust the ranking is "
@@ -186,6 +186,7 @@ def evidence(
                 "basis": names.plain(o.basis),
                 "cost": amount(o.cost, unit) if o.cost else "",
                 "cost_note": names.plain(o.cost_note),
+                "notional": bool(re.match(r"\s*notional", o.cost_note, re.I)),
                 "scores": scores,
             }
         )
@@ -291,6 +292,14 @@ def countries(rows: Sequence[Mapping[str, str]]) -> dict[str, Any] | None:
     }
 
 
-def glossary() -> list[dict[str, str]]:
-    """The full memo's glossary: ``term``, ``meaning``."""
-    return [{"term": t, "meaning": m} for t, m in GLOSSARY]
+_PACKAGE_TERMS = {"Cost-efficient"}
+_BUDGET_TERMS = {"Value added", "Value for money", "Cost-efficient", "Efficient frontier"}
+
+
+def glossary(packages: bool, budget: bool) -> list[dict[str, str]]:
+    """The full memo's glossary (``term``, ``meaning``): the terms the memo uses."""
+    return [
+        {"term": t, "meaning": m}
+        for t, m in GLOSSARY
+        if (packages or t not in _PACKAGE_TERMS) and (budget or t not in _BUDGET_TERMS)
+    ]

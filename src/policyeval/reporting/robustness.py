@@ -60,8 +60,8 @@ def flip_sentence(v: Verdict, names: Names, subject: str) -> str:
 
 
 def baseline_sentence(v: Verdict, baseline: str | None) -> str:
-    """The status quo's share of first places, when above zero (else ``""``)."""
-    if not baseline or not v.baseline_first:
+    """The status quo's share of first places, when above zero and it is not the leader."""
+    if not baseline or not v.baseline_first or v.status_quo_wins:
         return ""
     return f"The status quo itself ranks first in {pct(v.baseline_first)} of {DRAWS}."
 
