@@ -91,7 +91,8 @@ class Verdict:
     status_quo_wins : bool
     runner_up : str or None
     acceptability : float or None
-        The choice's share of first places in SMAA (None: fewer than two choices).
+        The leader's share of first places in SMAA: the choice's, unless the status
+        quo leads (None: fewer than two choices).
     baseline_first : float or None
         The baseline's share of first places.
     methods_first : dict
@@ -207,7 +208,7 @@ def decide(a: Analysis, samples: int, seed: int) -> Verdict:
     if len(wsm.rows) > 1:
         sens = a.sensitivity(samples=samples, seed=seed, packages=packages)
         s = sens.smaa
-        acc = float(s.acceptability[s.options.index(choice), 0])
+        acc = float(s.acceptability[s.options.index(leader), 0])
         if base in s.options:
             first_base = float(s.acceptability[s.options.index(base), 0])
         margin, crit = stability_margin(sens.weights, sens.stability.top_intervals)

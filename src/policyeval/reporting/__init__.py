@@ -20,7 +20,7 @@ FIGURES: dict[str, tuple[str, ...] | None] = {
     "memo": ("acceptability",),
     "full": None,
 }
-"""Charts each template shows (None: all), numbered in this order."""
+"""Charts each template shows (None: all), numbered in the order the document shows them."""
 
 if TYPE_CHECKING:
     from policyeval.analysis import Analysis
@@ -52,23 +52,18 @@ def report_context(
     versions : dict, optional
         Package versions to print (default: the installed ones; tests pin them).
     """
-    from policyeval.reporting.charts import memo_charts
-    from policyeval.reporting.context import build_context, case_for_memo, gather
+    from policyeval.reporting.context import build_context
     from policyeval.reporting.provenance import file_hashes, package_versions, reproduce_command
 
-    results = gather(a, seed=seed, samples=samples)
-    args = {"profile": results["profile"], "date": date or None, "seed": seed, "samples": samples}
+    pid = a.profile or "current"
+    args = {"profile": pid, "date": date or None, "seed": seed, "samples": samples}
     args.update(command or {})
     provenance = {
         "files": file_hashes(a.case.digests),
         "versions": dict(versions) if versions is not None else package_versions(),
         "command": reproduce_command(args),
     }
-    ctx = build_context(
-        case_for_memo(a), results, date=date, seed=seed, samples=samples, provenance=provenance
-    )
-    ctx["charts"] = memo_charts(ctx["chart_data"], results.get("svgs", {}))
-    return ctx
+    return build_context(a, date=date, seed=seed, samples=samples, provenance=provenance)
 
 
 def build_report(
@@ -90,23 +85,40 @@ def build_report(
         files_dir = f"{name}_files"
         shown = FIGURES.get(name)
         charts = [c for c in ctx["charts"] if shown is None or c["id"] in shown]
-        charts = [{**c, "number": k + 1} for k, c in enumerate(charts)]
+        charts = [{**c, "number": _FIG.format(c["id"])} for c in charts]
         page = {**ctx, "files_dir": files_dir, "charts": charts}
         html = None
         for fmt in formats:
             if fmt == "md":
-                text = re.sub(r"\n{3,}", "\n\n", render(page, name, "md", user_dir))
+                text = re.sub(r"\n{3,}", "\n\n", _number(render(page, name, "md", user_dir)))
                 out[f"{name}.md"] = text.encode()
                 for cid in sorted(set(re.findall(rf"{re.escape(files_dir)}/([\w-]+)\.svg", text))):
                     if cid in svgs:
                         out[f"{files_dir}/{cid}.svg"] = svgs[cid].encode()
             else:
-                html = html or render(page, name, "html", user_dir)
+                html = html or _number(render(page, name, "html", user_dir))
                 if fmt == "html":
                     out[f"{name}.html"] = html.encode()
                 else:
                     out[f"{name}.pdf"] = html_to_pdf(html)
     return out
+
+
+_FIG = "\x00fig:{}\x00"
+
+
+def _number(text: str) -> str:
+    """Number the figures in the order the document shows them (1, 2, ...).
+
+    Templates print each figure's number as a placeholder; a figure keeps one
+    number wherever it is referred to again.
+    """
+    numbers: dict[str, int] = {}
+
+    def sub(m: re.Match[str]) -> str:
+        return str(numbers.setdefault(m.group(1), len(numbers) + 1))
+
+    return re.sub("\x00fig:([\\w-]+)\x00", sub, text)
 
 
 def write_report(files: Mapping[str, bytes], out: Path) -> list[Path]:

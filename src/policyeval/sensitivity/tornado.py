@@ -13,7 +13,6 @@ A negative lead means the top option is overtaken at that end.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -137,8 +136,13 @@ def _row(
     }
 
 
-def tornado_svg(t: Tornado, max_rows: int = 15, labels: Mapping[str, str] | None = None) -> str:
-    """A tornado chart as SVG text (deterministic bytes for the same data).
+def tornado_svg(
+    t: Tornado,
+    max_rows: int = 15,
+    labels: Mapping[str, str] | None = None,
+    alt: str = "",
+) -> str:
+    """A tornado chart as SVG text (deterministic bytes; drawn by :mod:`policyeval.charts`).
 
     Bars run from the lead at the factor's low end to the lead at its high
     end, around the base lead; the largest swings are on top.
@@ -151,6 +155,8 @@ def tornado_svg(t: Tornado, max_rows: int = 15, labels: Mapping[str, str] | None
         Largest swings shown.
     labels : mapping, optional
         Readable names of option and criterion ids (default: the ids).
+    alt : str, optional
+        The chart's alt text (default: a sentence naming the top option).
 
     Examples
     --------
@@ -163,38 +169,29 @@ def tornado_svg(t: Tornado, max_rows: int = 15, labels: Mapping[str, str] | None
     >>> "Weight of Cost" in svg
     True
     """
-    import textwrap
-
-    import matplotlib
-    from matplotlib.figure import Figure  # no pyplot: no global state, no GUI backend
+    from policyeval import charts
 
     names = dict(labels or {})
-
-    def name(key: str) -> str:
-        return textwrap.shorten(names.get(key, key), 42, placeholder="…")
-
-    def label(r: Mapping[str, Any]) -> str:
-        if r["kind"] == "weight":
-            return "\n".join(textwrap.wrap(f"Weight of {name(r['criterion'])}", 44))
-        if r["option"] == t.top:  # the axis label names the top option
-            return "\n".join(textwrap.wrap(f"Its score on {name(r['criterion'])}", 44))
-        other = textwrap.wrap(names.get(r["option"], r["option"]), 52)  # in full: no clashes
-        return "\n".join([*other, f"score on {name(r['criterion'])}"])
-
-    rows = list(t.rows[:max_rows])[::-1]
-    style = {"svg.hashsalt": "policyeval", "svg.fonttype": "none", "font.size": 8}
-    with matplotlib.rc_context(style):
-        fig = Figure(figsize=(7.0, 0.42 * len(rows) + 1.2), layout="constrained")
-        ax = fig.subplots()
-        for y, r in enumerate(rows):
-            lo, hi = r["lead_low"], r["lead_high"]
-            ax.barh(y, lo - t.base_lead, left=t.base_lead, color="#4c72b0", height=0.6)
-            ax.barh(y, hi - t.base_lead, left=t.base_lead, color="#dd8452", height=0.6)
-        ax.axvline(t.base_lead, color="black", linewidth=0.8)
-        ax.axvline(0.0, color="grey", linewidth=0.8, linestyle="--")
-        ax.set_yticks(range(len(rows)), [label(r) for r in rows])
-        ax.set_xlabel(f"Lead of {name(t.top)} over the next best (weighted sum)")
-        ax.set_title("What moves the lead (blue: low end, orange: high end)", fontsize=9)
-        buf = io.StringIO()
-        fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
-    return buf.getvalue()
+    rows = t.rows[:max_rows]
+    top = names.get(t.top, t.top)
+    texts = [
+        charts.tornado_label(
+            names.get(r["criterion"], r["criterion"]),
+            None if r["kind"] == "weight" else names.get(r["option"], r["option"]),
+            r["option"] == t.top,
+        )
+        for r in rows
+    ]
+    return charts.svg(
+        charts.draw_tornado,
+        7.0,
+        charts.rows_height([charts.wrap(x, 52) for x in texts], base=1.6),
+        alt
+        or f"Lead of {top} over the next best when one weight or score moves to either "
+        "end of its range, largest swings first.",
+        labels=texts,
+        low=[r["lead_low"] for r in rows],
+        high=[r["lead_high"] for r in rows],
+        base=t.base_lead,
+        xlabel=f"Lead of {top} over the next best (weighted sum)",
+    )
