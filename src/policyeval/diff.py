@@ -346,6 +346,10 @@ def result_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Chang
     return out
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _pct(x: float | None) -> str:
     return "none" if x is None else f"{100 * x:.1f}%"
 
@@ -570,8 +574,8 @@ class Diff:
             return "Nothing changed: the inputs and every result are the same."
         groups = sorted({c.group for c in self.inputs if c.group})
         head = (
-            f"{len(self.inputs)} input changes in {len(groups)} "
-            f"{'file' if len(groups) == 1 else 'files'}, {len(self.results)} result changes."
+            f"{_count(len(self.inputs), 'input change')} in {_count(len(groups), 'file')}, "
+            f"{_count(len(self.results), 'result change')}."
         )
         at = self.attribution
         if at is None:
@@ -590,13 +594,33 @@ class Diff:
             value += f" (Shapley split: {'; '.join(shares)})"
         return f"{head} {move} {value}."
 
-    def markdown(self, heading: str = "## What changed since the last version") -> str:
-        """The comparison as Markdown: summary, input changes, result changes, attribution."""
+    def key_results(self) -> tuple[Change, ...]:
+        """The result changes a memo shows: verdict, portfolio, allocation value, wsm ranks,
+        and SMAA first-rank shares that moved by at least one percentage point."""
+        return tuple(
+            c
+            for c in self.results
+            if c.kind in ("verdict", "portfolio", "rankings")
+            or (c.kind == "rank" and ".wsm." in c.key)
+            or (c.kind == "allocation" and c.key == "value")
+            or (c.kind == "smaa" and abs((c.new or 0.0) - (c.old or 0.0)) >= 0.01)
+        )
+
+    def markdown(
+        self, heading: str = "## What changed since the last version", key: bool = False
+    ) -> str:
+        """The comparison as Markdown: summary, input changes, result changes, attribution.
+
+        ``key``: only the result changes of :meth:`key_results` (the memo's section).
+        """
         lines = [heading, "", f"Compared with {self.old}: {self.summary()}"]
         if self.inputs:
             lines += ["", "Input changes:", ""] + [f"- {c.text}" for c in self.inputs]
-        if self.results:
-            lines += ["", "Result changes:", ""] + [f"- {c.text}" for c in self.results]
+        shown = self.key_results() if key else self.results
+        if shown:
+            more = len(self.results) - len(shown)
+            what = f" (the main ones; {more} more in decision.json)" if more else ""
+            lines += ["", f"Result changes{what}:", ""] + [f"- {c.text}" for c in shown]
         at = self.attribution
         if at is not None and at.groups:
             lines += [
@@ -608,6 +632,18 @@ class Diff:
                 share = "—" if g.shapley is None else f"{g.shapley:+.4f}"
                 lines.append(f"| {g.group} | {g.alone.choice} | {g.without.choice} | {share} |")
         return "\n".join(lines) + "\n"
+
+
+def section(d: Diff) -> dict[str, Any]:
+    """The memo section's context: heading, summary, changes and the Markdown."""
+    heading = "What changed since the last version"
+    return {
+        "heading": heading,
+        "summary": f"Compared with {d.old}: {d.summary()}",
+        "inputs": [c.text for c in d.inputs],
+        "results": [c.text for c in d.key_results()],
+        "markdown": d.markdown(f"## {heading}", key=True),
+    }
 
 
 def compare(old: Side, new: Side, profile: str | None = None) -> Diff:
