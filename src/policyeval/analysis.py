@@ -23,9 +23,11 @@ from policyeval.model import Weights, Workspace
 
 if TYPE_CHECKING:
     from policyeval.model.problem import Problem
+    from policyeval.next_steps import NextSteps
     from policyeval.optimization import AllocationResult, FrontierResult, PortfolioResult
     from policyeval.ranking.result import MultiRanking, Ranking
     from policyeval.sensitivity import SensitivityReport
+    from policyeval.sensitivity.voi import VoiResult
     from policyeval.verdict import Verdict
 
 SAMPLES = 10_000
@@ -468,3 +470,48 @@ class Analysis:
         from policyeval.verdict import decide
 
         return self._once(("verdict", samples, seed), lambda: decide(self, samples, seed))
+
+    # ------------------------------------------------------------------ what to find out
+
+    def value_of_information(
+        self,
+        samples: int = 100_000,
+        seed: int = 0,
+        weights: str = "fixed",
+        decision: str = "options",
+    ) -> VoiResult:
+        """EVPI and EVPPI of every score, weight and group (:mod:`policyeval.next_steps`).
+
+        Parameters
+        ----------
+        samples, seed : int
+            Monte Carlo samples and seed.
+        weights : {"fixed", "bounds", "simplex"}
+            Weights fixed at the analysis's, uniform within the profile's declared
+            bounds, or uniform on the simplex.
+        decision : {"options", "packages", "portfolio"}
+            Choose an option, a package, or a portfolio within the declared budget.
+        """
+        from policyeval.next_steps import value_of_information
+
+        key = ("voi", samples, seed, weights, decision)
+        return self._once(key, lambda: value_of_information(self, samples, seed, weights, decision))
+
+    def next_steps(
+        self,
+        samples: int = 100_000,
+        seed: int = 0,
+        weights: str = "fixed",
+        decision: str | None = None,
+    ) -> NextSteps:
+        """The inputs worth finding out most, in words (default decision: the memo's)."""
+        from policyeval.next_steps import next_steps
+
+        decision = decision or ("packages" if self.subject_packages() else "options")
+        return next_steps(self, self.value_of_information(samples, seed, weights, decision))
+
+    def record(self, *, samples: int = SAMPLES, seed: int = 0, **settings: Any) -> dict[str, Any]:
+        """The decision record of this analysis (:func:`policyeval.record.decision_record`)."""
+        from policyeval.record import decision_record
+
+        return decision_record(self, samples=samples, seed=seed, **settings)

@@ -27,6 +27,8 @@ COMMAND_MODULES = [
     "elicit",
     "xlsx",
     "init",
+    "voi",
+    "diff",
 ]
 
 #: Commands and the module that registers each (``main`` loads only the one asked for).
@@ -35,6 +37,8 @@ COMMANDS = {
     "optimize": "optimize", "frontier": "optimize", "allocate": "optimize", "report": "report",
     "serve": "serve", "elicit": "elicit", "export-xlsx": "xlsx", "import-xlsx": "xlsx",
     "init": "init",
+    "voi": "voi",
+    "diff": "diff",
 }  # fmt: skip
 
 

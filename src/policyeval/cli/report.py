@@ -79,6 +79,14 @@ def report(
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Monte Carlo seed.")] = 0,
     samples: Annotated[int, typer.Option("--samples", help="Monte Carlo samples.")] = 10_000,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            help="An earlier version (decision.json, workspace folder or git revision): adds "
+            "the section What changed since the last version.",
+        ),
+    ] = None,
 ) -> None:
     """Write a policy memo: bottom line, ranking, robustness, budget, evidence, provenance.
 
@@ -103,9 +111,20 @@ def report(
         date=memo_date,
         seed=seed,
         samples=samples,
-        command={"template": template, "format": fmt},
+        command={"template": template, "format": fmt, "since": since},
     )
+    from policyeval.record import FILE, memo_extras, to_bytes
+
+    extras = memo_extras(a, workspace, samples=samples, seed=seed, since=since)
+    ctx.update(extras.context)
     files = build_report(ctx, templates, formats, a.case.templates)
+    files[FILE] = to_bytes(
+        a.record(
+            samples=samples, seed=seed, date=memo_date, templates=templates, formats=formats,
+            next_steps=extras.next_steps,
+            since=extras.since.to_dict() if extras.since else None,
+        )
+    )  # fmt: skip
     for path in write_report(files, target):
         typer.echo(_shown(path))
 
