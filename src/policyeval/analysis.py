@@ -18,7 +18,7 @@ import dataclasses
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from policyeval.errors import Issue, WorkspaceError
+from policyeval.errors import Issue, WorkspaceError, bad_setting
 from policyeval.model import Weights, Workspace
 
 if TYPE_CHECKING:
@@ -32,11 +32,6 @@ if TYPE_CHECKING:
 
 SAMPLES = 10_000
 """Default SMAA samples of ``sensitivity`` and of the memo."""
-
-
-def bad_setting(name: str, message: str) -> WorkspaceError:
-    """A WorkspaceError for one bad setting, named by its parameter."""
-    return WorkspaceError([Issue("bad-argument", message, "", name)])
 
 
 class _Shared:
@@ -509,9 +504,3 @@ class Analysis:
 
         decision = decision or ("packages" if self.subject_packages() else "options")
         return next_steps(self, self.value_of_information(samples, seed, weights, decision))
-
-    def record(self, *, samples: int = SAMPLES, seed: int = 0, **settings: Any) -> dict[str, Any]:
-        """The decision record of this analysis (:func:`policyeval.record.decision_record`)."""
-        from policyeval.record import decision_record
-
-        return decision_record(self, samples=samples, seed=seed, **settings)

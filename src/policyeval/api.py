@@ -7,6 +7,7 @@ plus what needs the reporting layer (the memo).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from policyeval import analysis
 
@@ -36,3 +37,9 @@ class Analysis(analysis.Analysis):
         formats = [format] if isinstance(format, str) else list(format)
         ctx = report_context(self, date=date or default_date(), seed=seed, samples=samples)
         return build_report(ctx, templates, formats, self.case.templates)
+
+    def record(self, *, samples: int = analysis.SAMPLES, seed: int = 0, **settings: Any) -> dict:
+        """The decision record of this analysis (:func:`policyeval.record.decision_record`)."""
+        from policyeval.record import decision_record
+
+        return decision_record(self, samples=samples, seed=seed, **settings)

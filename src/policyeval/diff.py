@@ -44,7 +44,9 @@ from typing import TYPE_CHECKING, Any
 from policyeval.errors import Issue, WorkspaceError
 
 if TYPE_CHECKING:
+    from policyeval.analysis import Analysis
     from policyeval.model import Workspace
+    from policyeval.next_steps import NextSteps
 
 MAX_SHAPLEY = 10
 """At most this many change groups get a Shapley split (2**10 replays)."""
@@ -143,7 +145,9 @@ def workspace_side(
     from policyeval.analysis import Analysis
 
     a = Analysis(case, profile=profile)
-    return Side(label, a.record(samples=samples, seed=seed, versions={}), case)
+    from policyeval.record import decision_record
+
+    return Side(label, decision_record(a, samples=samples, seed=seed, versions={}), case)
 
 
 # --------------------------------------------------------------------- changes
@@ -696,3 +700,38 @@ def _settings(*specs: str | Path) -> dict[str, Any]:
         if Path(spec).is_file():
             return load_record(Path(spec))["settings"]
     return {}
+
+
+@dataclass(frozen=True)
+class MemoExtras:
+    """What ``report`` adds to the memo context and to the decision record."""
+
+    context: dict[str, Any]
+    next_steps: NextSteps | None
+    since: Diff | None
+
+
+def memo_extras(
+    a: Analysis, workspace: Path, *, samples: int, seed: int, since: str | None = None
+) -> MemoExtras:
+    """The memo's "What to find out next" (``voi``) and "What changed since the last
+    version" (``since``, when ``since`` names an earlier version) sections.
+
+    The value of information uses the memo's samples and seed (at least 2 samples),
+    about the memo's choice (packages when the case has some, else options).
+    """
+    from policyeval import next_steps
+    from policyeval.record import decision_record
+
+    ns = a.next_steps(samples=samples, seed=seed) if samples >= 2 else None
+    ctx: dict[str, Any] = {"voi": next_steps.section(ns) if ns else None, "since": None}
+    d = None
+    if since is not None:
+        kw = {"profile": a.profile, "samples": samples, "seed": seed}
+        with open_side(since, workspace, **kw) as old:
+            now = Side(
+                "this version", decision_record(a, samples=samples, seed=seed, versions={}), a.case
+            )
+            d = compare(old, now, a.profile)
+        ctx["since"] = section(d)
+    return MemoExtras(ctx, ns, d)

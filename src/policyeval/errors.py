@@ -78,6 +78,14 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f" Did you mean '{close[0]}'?" if close else ""
 
 
+def bad_setting(name: str, message: str) -> WorkspaceError:
+    """A WorkspaceError for one bad setting, named by its parameter (``samples``, ``budget``).
+
+    The command line shows the parameter as its flag (``--samples``).
+    """
+    return WorkspaceError([Issue("bad-argument", message, "", name)])
+
+
 def fail_if(issues: list[Issue]) -> None:
     """Raise :class:`WorkspaceError` when ``issues`` is not empty."""
     if issues:

@@ -48,7 +48,7 @@ TOP = 3
 
 def _problem(a: Analysis, decision: str) -> Problem:
     """The decision matrix whose scores are sampled."""
-    from policyeval.analysis import bad_setting
+    from policyeval.errors import bad_setting
 
     if decision not in DECISIONS:
         raise bad_setting(

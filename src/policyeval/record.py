@@ -26,7 +26,6 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +33,6 @@ from policyeval.errors import Issue, WorkspaceError
 
 if TYPE_CHECKING:
     from policyeval.analysis import Analysis
-    from policyeval.diff import Diff
     from policyeval.next_steps import NextSteps
 
 SCHEMA_VERSION = "1"
@@ -212,39 +210,6 @@ def decision_record(
         },
     }
     return plain(out)
-
-
-@dataclass(frozen=True)
-class MemoExtras:
-    """What ``report`` adds to the memo context and to the decision record."""
-
-    context: dict[str, Any]
-    next_steps: NextSteps | None
-    since: Diff | None
-
-
-def memo_extras(
-    a: Analysis, workspace: Path, *, samples: int, seed: int, since: str | None = None
-) -> MemoExtras:
-    """The memo's "What to find out next" (``voi``) and "What changed since the last
-    version" (``since``, when ``since`` names an earlier version) sections.
-
-    The value of information uses the memo's samples and seed (at least 2 samples),
-    about the memo's choice (packages when the case has some, else options).
-    """
-    from policyeval import next_steps
-    from policyeval.diff import Side, compare, open_side, section
-
-    ns = a.next_steps(samples=samples, seed=seed) if samples >= 2 else None
-    ctx: dict[str, Any] = {"voi": next_steps.section(ns) if ns else None, "since": None}
-    d = None
-    if since is not None:
-        kw = {"profile": a.profile, "samples": samples, "seed": seed}
-        with open_side(since, workspace, **kw) as old:
-            now = Side("this version", a.record(samples=samples, seed=seed, versions={}), a.case)
-            d = compare(old, now, a.profile)
-        ctx["since"] = section(d)
-    return MemoExtras(ctx, ns, d)
 
 
 def load_record(path: Path) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """The package's layers: imports only point down (the one-analysis issue, item 8).
 
-package face -> cli -> serve -> api -> reporting -> analysis -> verdict ->
+package face -> cli -> serve -> api -> diff -> record -> reporting -> analysis ->
+verdict, next_steps ->
 optimization -> sensitivity -> ranking, weighting -> lp -> io -> model -> errors,
 display, charts. Every import is read from the source with ``ast``, function-level
 imports included, type-checking-only imports left out (they run nothing); a module may
@@ -21,9 +22,11 @@ LAYERS = {
     "cli": 12, "__main__": 12,
     "serve": 11,
     "api": 10,
+    "diff": 9.4,
+    "record": 9.2,
     "reporting": 9,
     "analysis": 8,
-    "verdict": 7,
+    "verdict": 7, "next_steps": 7,
     "optimization": 6,
     "sensitivity": 5,
     "ranking": 4, "weighting": 4,

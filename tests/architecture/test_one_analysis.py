@@ -87,7 +87,7 @@ def test_cli_serve_and_memo_agree(shipped_copy: Path) -> None:
     from serve.helpers import call_json, running
 
     import policyeval as pe
-    from policyeval.reporting.context import pct
+    from policyeval.reporting.format import pct
 
     cli = CliRunner().invoke(
         app,

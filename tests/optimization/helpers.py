@@ -97,7 +97,7 @@ def brute_force(spec: dict[str, Any], budget: float, **policy: Any) -> tuple[lis
 
     A measure that adds no value (V_i <= tol) is never funded unless a constraint may
     need it (must_fund, required by another measure, an at_least on its recommendation,
-    or min_recommendations).
+    or min_recommendations) or it belongs to a synergy worth more than nothing.
     """
     ids, opts, vals, syn = hand_values(spec)
     n = len(ids)
@@ -106,6 +106,7 @@ def brute_force(spec: dict[str, Any], budget: float, **policy: Any) -> tuple[lis
     tol = 1e-6 * max(1.0, np.abs(vals).max(), *(abs(s) for _, s in syn))
     needed = set(policy.get("must_fund", ()))
     needed |= {r for o in opts.values() for r in o.get("requires", [])}
+    needed |= {ids[i] for members, v in syn if v > tol for i in members}
     needed |= {i for i in ids if opts[i]["recommendation"] in policy.get("at_least", {})}
     if policy.get("min_recommendations") is not None:
         needed = set(ids)

@@ -231,3 +231,46 @@ def test_installed_command_prints_pure_json(shipped: Path, solver: str) -> None:
     out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
     data = json.loads(out)
     assert data["status"] == "optimal" and data["cost"] <= data["budget"]
+
+
+@pytest.mark.parametrize("seed", [3, 8, 21])
+def test_a_measure_that_adds_nothing_is_never_funded(tmp_path: Path, seed: int) -> None:
+    """DESIGN.md (2026-11-30): V_i = sum_j w_j (v_ij - v_bj); V_i <= 0 is never funded."""
+    from policyeval.optimization import optimize_portfolio
+
+    spec = random_spec(seed, n=8, synergy=False)
+    spec["options/status_quo.yaml"]["scores"] = {"impact": 10, "reach": 5, "cost": 0}
+    for k in range(8):  # no requires/excludes: nothing may force a measure in
+        spec[f"options/m{k}.yaml"].pop("requires", None)
+        spec[f"options/m{k}.yaml"].pop("excludes", None)
+    ws = load_workspace(write(tmp_path, spec))
+    ids, _, vals, _ = hand_values(spec)
+    assert (vals <= 0).any() and (vals > 0).any(), "the case must hold both kinds"
+    for budget in (5.0, 15.0, 40.0):
+        result = optimize_portfolio(ws, compute_weights(ws), budget)
+        assert result.added_value == pytest.approx(dict(zip(ids, vals)))
+        assert all(result.added_value[i] > 0 for i in result.selected), result.selected
+        assert list(result.selected) == brute_force(spec, budget)[0]
+
+
+def test_a_cost_role_criterion_is_priced_by_the_budget_not_counted_in_value(
+    tmp_path: Path,
+) -> None:
+    """role: cost leaves the criterion out of V_i (the budget prices it)."""
+    from policyeval.optimization import optimize_portfolio
+
+    spec = random_spec(5, n=6, synergy=False)
+    base = load_workspace(write(tmp_path / "a", spec))
+    spec["criteria/criteria.yaml"]["criteria"][2]["role"] = "cost"
+    priced = load_workspace(write(tmp_path / "b", spec))
+    w = compute_weights(base)
+    with_cost = optimize_portfolio(base, w, 20.0).added_value
+    without = optimize_portfolio(priced, compute_weights(priced), 20.0).added_value
+    cost_w = w.weights["cost"]
+    assert cost_w > 0
+    ids, opts, _, _ = hand_values(spec)
+    x = [opts[i]["cost"] for i in ids]
+    lo, hi = 0.0, max(x)  # the baseline costs 0: the cost scale runs 0..max
+    for i, c in zip(ids, x):
+        # the cost criterion's contribution over the baseline (cost 0, value 1)
+        assert with_cost[i] - without[i] == pytest.approx(cost_w * ((hi - c) / (hi - lo) - 1))

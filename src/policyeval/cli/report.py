@@ -113,13 +113,15 @@ def report(
         samples=samples,
         command={"template": template, "format": fmt, "since": since},
     )
-    from policyeval.record import FILE, memo_extras, to_bytes
+    from policyeval.diff import memo_extras
+    from policyeval.record import FILE, decision_record, to_bytes
 
     extras = memo_extras(a, workspace, samples=samples, seed=seed, since=since)
     ctx.update(extras.context)
     files = build_report(ctx, templates, formats, a.case.templates)
     files[FILE] = to_bytes(
-        a.record(
+        decision_record(
+            a,
             samples=samples, seed=seed, date=memo_date, templates=templates, formats=formats,
             next_steps=extras.next_steps,
             since=extras.since.to_dict() if extras.since else None,

@@ -361,11 +361,13 @@ def upper_bounds(data: PortfolioData) -> list[int]:
     """1 for a measure that may be funded, 0 for one that adds no value.
 
     A measure with ``V_i <= tol`` is left to the objective (not fixed at 0) when a
-    constraint may need it: must_fund, another measure requires it, its
-    recommendation has an ``at_least``, or ``min_recommendations`` is set.
+    constraint may need it (must_fund, another measure requires it, its
+    recommendation has an ``at_least``, or ``min_recommendations`` is set) or when
+    it belongs to a synergy worth more than nothing.
     """
     required = {r for _, r in data.requires}
     needed = set(data.must_fund) | required
+    needed |= {i for members, v in data.synergies if v > data.tol for i in members}
     needed |= {i for i, r in enumerate(data.recommendations) if r in data.at_least}
     if data.min_recommendations is not None:
         needed = set(range(len(data.ids)))
