@@ -46,7 +46,6 @@ from policyeval.errors import Issue, WorkspaceError
 if TYPE_CHECKING:
     from policyeval.analysis import Analysis
     from policyeval.model import Workspace
-    from policyeval.next_steps import NextSteps
 
 MAX_SHAPLEY = 10
 """At most this many change groups get a Shapley split (2**10 replays)."""
@@ -702,36 +701,17 @@ def _settings(*specs: str | Path) -> dict[str, Any]:
     return {}
 
 
-@dataclass(frozen=True)
-class MemoExtras:
-    """What ``report`` adds to the memo context and to the decision record."""
+def since_section(
+    a: Analysis, workspace: Path, since: str, *, samples: int, seed: int
+) -> tuple[dict[str, Any], Diff]:
+    """The memo's "What changed since the last version" section, and the comparison.
 
-    context: dict[str, Any]
-    next_steps: NextSteps | None
-    since: Diff | None
-
-
-def memo_extras(
-    a: Analysis, workspace: Path, *, samples: int, seed: int, since: str | None = None
-) -> MemoExtras:
-    """The memo's "What to find out next" (``voi``) and "What changed since the last
-    version" (``since``, when ``since`` names an earlier version) sections.
-
-    The value of information uses the memo's samples and seed (at least 2 samples),
-    about the memo's choice (packages when the case has some, else options).
+    ``since`` names an earlier version (a decision record, a folder or a git revision).
     """
-    from policyeval import next_steps
     from policyeval.record import decision_record
 
-    ns = a.next_steps(samples=samples, seed=seed) if samples >= 2 else None
-    ctx: dict[str, Any] = {"voi": next_steps.section(ns) if ns else None, "since": None}
-    d = None
-    if since is not None:
-        kw = {"profile": a.profile, "samples": samples, "seed": seed}
-        with open_side(since, workspace, **kw) as old:
-            now = Side(
-                "this version", decision_record(a, samples=samples, seed=seed, versions={}), a.case
-            )
-            d = compare(old, now, a.profile)
-        ctx["since"] = section(d)
-    return MemoExtras(ctx, ns, d)
+    kw = {"profile": a.profile, "samples": samples, "seed": seed}
+    with open_side(since, workspace, **kw) as old:
+        record = decision_record(a, samples=samples, seed=seed, versions={})
+        d = compare(old, Side("this version", record, a.case), a.profile)
+    return section(d), d

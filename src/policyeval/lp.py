@@ -1,6 +1,8 @@
-"""The only module that imports PuLP: model helpers, solver choice and status mapping.
+"""The only module that imports PuLP and highspy: model helpers, solver choice, status mapping.
 
-Used by weighting (BWM), sensitivity (what it would take) and optimization.
+PuLP models the portfolio and allocation problems (models a user can read and
+export); :func:`solve_lp` solves the small dense LPs asked many times (BWM, what it
+would take) with HiGHS in process.
 
 PuLP 3.3 deprecates ``LpVariable(...)``, ``LpVariable.dicts`` and ``PULP_CBC_CMD``
 (they warn, and vanish in PuLP 4). We use ``LpProblem.add_variable`` and
@@ -197,20 +199,21 @@ def solve_lp(
     b_eq: Sequence[float] | None = None,
     bounds: Sequence[tuple[float | None, float | None]] | None = None,
     maximize: bool = False,
-    names: Sequence[str] | None = None,
-    solver: str | None = None,
 ) -> tuple[np.ndarray, float, np.ndarray]:
     """Solve a small dense LP ``min/max c @ x`` s.t. ``a_ub x <= b_ub``, ``a_eq x == b_eq``.
 
-    For modules that need an exact LP (a BWM model, a what-it-would-take
-    question) without touching PuLP. Default bounds are ``x >= 0``.
+    For the small LPs solved many times (a BWM model, a what-it-would-take
+    question): HiGHS in process through ``highspy``, no model file and no solver
+    process (PuLP stays for the portfolio and allocation models a user reads).
+    Default bounds are ``x >= 0``.
 
     Returns
     -------
     x : ndarray, shape (n,)
     objective : float
     duals : ndarray
-        Shadow prices of the ``a_ub`` rows then the ``a_eq`` rows.
+        Shadow prices of the ``a_ub`` rows then the ``a_eq`` rows (the change of
+        the objective per unit of right-hand side).
 
     Raises
     ------
@@ -223,21 +226,61 @@ def solve_lp(
     >>> x.round(6).tolist(), round(obj, 6), y.round(6).tolist()
     ([0.0, 1.0], 1.0, [-0.5])
     """
+    import highspy
+
     n = len(c)
-    names = list(names) if names is not None else [f"x{i}" for i in range(n)]
+    inf = highspy.kHighsInf
+    blocks = [(np.asarray(a, dtype=float).reshape(-1, n), np.asarray(b, dtype=float))
+              for a, b in ((a_ub, b_ub), (a_eq, b_eq)) if a is not None]  # fmt: skip
+    matrix = np.vstack([a for a, _ in blocks]) if blocks else np.zeros((0, n))
+    ub_rows = 0 if a_ub is None else len(blocks[0][1])
+    rhs = np.concatenate([b for _, b in blocks]) if blocks else np.zeros(0)
+    model = highspy.HighsLp()
+    model.num_col_, model.num_row_ = n, len(rhs)
+    model.col_cost_ = np.asarray(c, dtype=float)
     bounds = list(bounds) if bounds is not None else [(0.0, None)] * n
-    prob = new_problem("lp", maximize=maximize)
-    xs = [add_var(prob, lp_name(nm), lo, hi) for nm, (lo, hi) in zip(names, bounds)]
-    prob += lp_sum(float(ci) * x for ci, x in zip(c, xs) if ci != 0) + 0.0
-    rows: list[str] = []
-    for kind, a, b in (("ub", a_ub, b_ub), ("eq", a_eq, b_eq)):
-        if a is None:
-            continue
-        for r, (row, rhs) in enumerate(zip(np.asarray(a, dtype=float), b)):
-            expr = lp_sum(float(v) * x for v, x in zip(row, xs) if v != 0)
-            rows.append(f"{kind}_{r}")
-            prob += (expr <= float(rhs)) if kind == "ub" else (expr == float(rhs)), rows[-1]
-    solve(prob, make_solver(solver, lp=True), "the linear programme")
-    duals = dual_values(prob)
-    x = np.array([v.value() or 0.0 for v in xs], dtype=float)
-    return x, float(np.dot(np.asarray(c, dtype=float), x)), np.array([duals[r] for r in rows])
+    model.col_lower_ = np.array([-inf if lo is None else lo for lo, _ in bounds], dtype=float)
+    model.col_upper_ = np.array([inf if hi is None else hi for _, hi in bounds], dtype=float)
+    model.row_lower_ = np.concatenate([np.full(ub_rows, -inf), rhs[ub_rows:]])
+    model.row_upper_ = rhs
+    model.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    nonzero = matrix != 0
+    model.a_matrix_.start_ = np.concatenate([[0], np.cumsum(nonzero.sum(axis=1))])
+    model.a_matrix_.index_ = np.nonzero(nonzero)[1]
+    model.a_matrix_.value_ = matrix[nonzero]
+    if maximize:
+        model.sense_ = highspy.ObjSense.kMaximize
+    h = _highs()
+    h.passModel(model)
+    h.run()
+    status = h.modelStatusToString(h.getModelStatus())
+    if status != "Optimal":
+        raise InfeasibleError(f"the linear programme has no optimal solution ({status})")
+    solution = h.getSolution()
+    x = np.array(solution.col_value, dtype=float)
+    return x, float(h.getInfo().objective_function_value), np.array(solution.row_dual)
+
+
+_BANNER = {"shown": False}
+
+
+def _highs() -> Any:
+    """A quiet HiGHS instance (its first construction prints a banner on standard output,
+    which would spoil JSON output: it goes to /dev/null)."""
+    import highspy
+
+    if _BANNER["shown"]:
+        h = highspy.Highs()
+    else:
+        sys.stdout.flush()
+        saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        try:
+            h = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+            os.close(null)
+        _BANNER["shown"] = True
+    h.setOptionValue("output_flag", False)
+    return h

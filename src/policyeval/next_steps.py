@@ -4,7 +4,10 @@
 (:mod:`policyeval.sensitivity.voi`) of one of three decisions of an analysis:
 
 - ``options``: which option to choose; the value of each is its wsm score;
-- ``packages``: which package to choose, likewise (combined scores);
+- ``packages``: which package to choose. The inputs are the MEASURES' scores
+  (what an analyst can find out); each sample is combined into every package by
+  the combine rules and synergies (:func:`package_net_value`), so packages that
+  share a measure move together;
 - ``portfolio``: which measures to fund within the declared budget. The
   decisions compared are the candidate portfolios: the optimal portfolio at the
   budget and every portfolio of the efficient frontier that fits the budget
@@ -60,7 +63,53 @@ def _problem(a: Analysis, decision: str) -> Problem:
             "the portfolio decision needs a budget and costs: set budget in "
             "options/allocation.yaml and cost in the option files",
         )
-    return a.problem(decision == "packages")
+    return a.problem()
+
+
+def package_net_value(a: Analysis) -> NetValue:
+    """The wsm value of every package (and the baseline) from sampled OPTION scores.
+
+    Packages share measures, so their scores are not sampled on their own: each
+    sample of the measures' scores is combined into every package by each
+    criterion's combine rule, plus the synergies it earns, clipped to the declared
+    scale (as :mod:`policyeval.model.packages` does for the stated scores), and
+    valued on the package ranking's scales.
+    """
+    import numpy as np
+
+    from policyeval.ranking.wsm import wsm_scores
+
+    options, packages = a.problem(), a.problem(True)
+    ws = a.case
+    rules = {"sum": np.sum, "max": np.max, "min": np.min, "mean": np.mean}
+    lo = np.array([c.scale[0] if c.scale else -np.inf for c in ws.criteria])
+    hi = np.array([c.scale[1] if c.scale else np.inf for c in ws.criteria])
+    rows = []
+    for pid in packages.options:
+        if ws.baseline is not None and pid == ws.baseline.id:
+            rows.append(([options.options.index(pid)], np.zeros(len(ws.criteria))))
+            continue
+        members = next(p.options for p in ws.packages if p.id == pid)
+        adjust = np.zeros(len(ws.criteria))
+        for syn in ws.synergies:
+            if set(syn.options) <= set(members):
+                adjust += [syn.adjust.get(c.id, 0.0) for c in ws.criteria]
+        rows.append(([options.options.index(m) for m in members], adjust))
+    by_rule = {r: [j for j, c in enumerate(ws.criteria) if c.combine_rule == r] for r in rules}
+
+    def net_value(scores: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        combined = np.empty((scores.shape[0], len(rows), scores.shape[2]))
+        for k, (members, adjust) in enumerate(rows):
+            part = scores[:, members, :]
+            for rule, cols in by_rule.items():
+                if cols:
+                    combined[:, k, cols] = rules[rule](part[:, :, cols], axis=1)
+            combined[:, k, :] = np.clip(combined[:, k, :] + adjust, lo, hi)
+        return wsm_scores(
+            combined, packages.maximize, packages.scale_lo, packages.scale_hi, weights
+        )
+
+    return net_value
 
 
 def candidate_portfolios(a: Analysis) -> list[tuple[str, ...]]:
@@ -110,6 +159,8 @@ def decision_values(
         portfolios = candidate_portfolios(a)
         net_value = portfolio_net_value(a, portfolios)
         labels = tuple("+".join(p) or "(fund nothing)" for p in portfolios)
+    elif decision == "packages":
+        net_value, labels = package_net_value(a), a.problem(True).options
     else:
         net_value, labels = wsm_net_value(problem), problem.options
     w = a.weights.vector(problem.criteria)
@@ -241,8 +292,7 @@ def describe(a: Analysis, problem: Problem, name: str, decision: str = "options"
     if kind == "option":
         return f"Pinning down every score of “{titles[ref]}”"
     if kind == "criterion":
-        noun = "package" if decision == "packages" else "option"
-        return f"Pinning down how every {noun} scores on “{crit[ref]}”"
+        return f"Pinning down how every option scores on “{crit[ref]}”"
     oid, _, cid = name.partition(".")
     i, j = problem.options.index(oid), problem.criteria.index(cid)
     span = _range(float(problem.low[i, j]), float(problem.scores[i, j]), float(problem.high[i, j]))

@@ -1,7 +1,7 @@
 """One analysis, one answer: each result computed once, and every surface shows the same.
 
 - A ``report`` run reads each input file once, builds each decision matrix once,
-  computes each profile's weights once and builds each portfolio MILP once.
+  computes each profile's weights once and solves each portfolio problem once.
 - For the same profile, seed, samples and sampler, ``sensitivity --packages --format
   json``, the ``serve`` page's JSON and the memo agree exactly.
 """
@@ -33,7 +33,7 @@ def shipped_copy(tmp_path: Path) -> Path:
 def test_one_report_computes_each_result_once(shipped_copy: Path, monkeypatch) -> None:
     import policyeval.model.problem as problem_module
     import policyeval.weighting as weighting
-    from policyeval.optimization import portfolio
+    from policyeval.optimization import frontier, portfolio
 
     reads: Counter[str] = Counter()
     builds: Counter[bool] = Counter()
@@ -59,16 +59,22 @@ def test_one_report_computes_each_result_once(shipped_copy: Path, monkeypatch) -
         weights[profile] += 1
         return real_weights(ws, profile)
 
-    real_init = portfolio.PortfolioModel.__init__
+    real_solve = portfolio.solve_portfolio
+    real_points = frontier.frontier_points
 
-    def model_init(self, data, solver=None):  # noqa: ANN001, ANN202
-        models[(data.budget, tuple(data.values.round(12)))] += 1
-        real_init(self, data, solver)
+    def solve_portfolio(data, solver=None):  # noqa: ANN001, ANN202
+        models[("portfolio", data.budget, tuple(data.values.round(12)))] += 1
+        return real_solve(data, solver)
+
+    def frontier_points(data, points=None, solver=None):  # noqa: ANN001, ANN202
+        models[("frontier", points, tuple(data.values.round(12)))] += 1
+        return real_points(data, points, solver)
 
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
     monkeypatch.setattr(problem_module, "build_problem", build_problem)
     monkeypatch.setattr(weighting, "compute_weights", compute_weights)
-    monkeypatch.setattr(portfolio.PortfolioModel, "__init__", model_init)
+    monkeypatch.setattr(portfolio, "solve_portfolio", solve_portfolio)
+    monkeypatch.setattr(frontier, "frontier_points", frontier_points)
     out = shipped_copy / "out"
     args = ["report", "-w", str(shipped_copy), "--out", str(out), "--date", "2026-01-31"]
     result = CliRunner().invoke(app, [*args, "--samples", "500"])
@@ -79,7 +85,7 @@ def test_one_report_computes_each_result_once(shipped_copy: Path, monkeypatch) -
     assert max(reads.values()) == 1, reads  # each input read once (and hashed from those bytes)
     assert builds == Counter({False: 1, True: 1}), builds  # options and packages, once each
     assert set(weights.values()) == {1}, weights  # every profile's weights once
-    assert models and max(models.values()) == 1, models  # no portfolio MILP built twice
+    assert models and max(models.values()) == 1, models  # no portfolio problem solved twice
 
 
 def test_cli_serve_and_memo_agree(shipped_copy: Path) -> None:

@@ -16,9 +16,17 @@ from policyeval.weighting import compute_weights
 from .helpers import brute_force, random_spec, write
 
 
+@pytest.mark.parametrize("path", ["enumerate", "milp"])
 @pytest.mark.parametrize("seed", [0, 4])
-def test_breakpoints_are_exactly_where_brute_force_changes(tmp_path: Path, seed: int) -> None:
-    """Brute force at every integer budget: the portfolio changes exactly at the breakpoints."""
+def test_breakpoints_are_exactly_where_brute_force_changes(
+    tmp_path: Path, seed: int, path: str, monkeypatch
+) -> None:
+    """Brute force at every integer budget: the portfolio changes exactly at the breakpoints,
+    whether the frontier enumerates portfolios (small cases) or re-solves the MILP."""
+    from policyeval.optimization import frontier
+
+    if path == "milp":
+        monkeypatch.setattr(frontier, "ENUMERATE_LIMIT", 0)
     spec = random_spec(seed, n=8)
     ws = load_workspace(write(tmp_path, spec))
     res = efficient_frontier(ws, compute_weights(ws))

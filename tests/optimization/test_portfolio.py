@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +35,7 @@ def test_every_budget_matches_brute_force(tmp_path: Path, seed: int) -> None:
     spec = random_spec(seed)
     ws = load_workspace(write(tmp_path, spec))
     w = compute_weights(ws)
-    from policyeval.optimization.portfolio import portfolio_data
+    from policyeval.optimization.portfolio import portfolio_data, solve_portfolio
 
     data, _ = portfolio_data(ws, w, 0.0)
     _, _, vals, _ = hand_values(spec)
@@ -45,6 +46,8 @@ def test_every_budget_matches_brute_force(tmp_path: Path, seed: int) -> None:
         expected, value = brute_force(spec, budget)
         assert [data.ids[i] for i in rows] == expected, budget
         assert data.value_of(rows) == pytest.approx(value, abs=1e-9)
+        enumerated = solve_portfolio(replace(data, budget=float(budget)))  # the in-process path
+        assert [data.ids[i] for i in enumerated] == expected, budget
 
 
 def test_ties_lower_cost_then_smallest_id() -> None:

@@ -12,7 +12,12 @@ from workspaces import tiny_spec, write_workspace
 
 import policyeval as pe
 from policyeval.cli.app import app
-from policyeval.next_steps import NEGLIGIBLE, candidate_portfolios, decision_values
+from policyeval.next_steps import (
+    NEGLIGIBLE,
+    candidate_portfolios,
+    decision_values,
+    package_net_value,
+)
 from policyeval.sensitivity.voi import value_of_information
 
 runner = CliRunner()
@@ -56,12 +61,23 @@ def test_voi_weights_and_packages_reach_the_estimator(tiny: Path) -> None:
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
     a = pe.analyze(pe.load(tiny))
-    p = a.problem(True)
+    p = a.problem()  # the measures' scores are sampled, then combined into packages
     lib = value_of_information(
-        p, a.weights.vector(p.criteria), 5000, 0, "simplex", decision="packages"
-    )
+        p, a.weights.vector(p.criteria), 5000, 0, "simplex", decision="packages",
+        net_value=package_net_value(a), decisions=a.problem(True).options,
+    )  # fmt: skip
     assert data == json.loads(json.dumps(lib.to_dict()))
     assert any(i["input"].startswith("weight:") and i["evppi"] > 0 for i in data["inputs"])
+    assert all(i["input"].split(".")[0] in p.options for i in data["inputs"] if "." in i["input"])
+
+
+def test_package_values_from_option_scores_are_the_package_ranking() -> None:
+    """At the stated scores the package net values are the packages' wsm scores."""
+    a = pe.analyze(pe.load(REPO))
+    packages = a.problem(True)
+    values = package_net_value(a)(a.problem().scores[None], a.weights.vector(packages.criteria))
+    scores = {r.option: r.score for r in a.ranking("wsm", True).rows}
+    assert values[0] == pytest.approx([scores[o] for o in packages.options], abs=1e-12)
 
 
 def test_portfolio_decisions_are_valued_as_the_optimizer_values_them() -> None:

@@ -113,18 +113,20 @@ def report(
         samples=samples,
         command={"template": template, "format": fmt, "since": since},
     )
-    from policyeval.diff import memo_extras
     from policyeval.record import FILE, decision_record, to_bytes
 
-    extras = memo_extras(a, workspace, samples=samples, seed=seed, since=since)
-    ctx.update(extras.context)
+    changes = None
+    if since is not None:
+        from policyeval.diff import since_section
+
+        ctx["since"], changes = since_section(a, workspace, since, samples=samples, seed=seed)
     files = build_report(ctx, templates, formats, a.case.templates)
     files[FILE] = to_bytes(
         decision_record(
             a,
             samples=samples, seed=seed, date=memo_date, templates=templates, formats=formats,
-            next_steps=extras.next_steps,
-            since=extras.since.to_dict() if extras.since else None,
+            next_steps=ctx["next_steps"],
+            since=changes.to_dict() if changes else None,
         )
     )  # fmt: skip
     for path in write_report(files, target):

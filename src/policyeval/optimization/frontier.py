@@ -23,7 +23,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from policyeval.display import Tabular, title_of
-from policyeval.optimization.portfolio import PortfolioData, PortfolioModel, portfolio_data
+from policyeval.optimization.portfolio import (
+    ENUMERATE_LIMIT,
+    PortfolioData,
+    PortfolioModel,
+    best_row,
+    feasible_masks,
+    mask_values,
+    portfolio_data,
+)
 
 if TYPE_CHECKING:
     from policyeval.model import Weights, Workspace
@@ -93,8 +101,14 @@ class FrontierResult(Tabular):
 def frontier_points(
     data: PortfolioData, points: int | None = None, solver: str | None = None
 ) -> list[tuple[float, tuple[int, ...]]]:
-    """``(budget, rows)`` along the frontier of a portfolio problem (see module doc)."""
+    """``(budget, rows)`` along the frontier of a portfolio problem (see module doc).
+
+    Up to ``ENUMERATE_LIMIT`` measures the feasible portfolios are enumerated
+    once and every budget is answered from them; above, one MILP is re-solved.
+    """
     total = float(data.costs.sum())
+    if len(data.ids) <= ENUMERATE_LIMIT:
+        return _enumerated(data, total, points)
     model = PortfolioModel(replace(data, budget=total), solver)
     if points is not None:
         return [(float(b), model.solve(float(b))) for b in np.linspace(0.0, total, points)]
@@ -102,6 +116,37 @@ def frontier_points(
     while (nxt := model.min_cost_above(data.value_of(out[-1][1]))) is not None:
         out.append((nxt, model.solve(nxt)))
     return out
+
+
+def _enumerated(
+    data: PortfolioData, total: float, points: int | None
+) -> list[tuple[float, tuple[int, ...]]]:
+    masks = feasible_masks(data, budget=total, worthwhile=True)
+    if not len(masks):
+        from policyeval.errors import InfeasibleError
+
+        raise InfeasibleError("no portfolio satisfies the constraints")
+    value, cost = mask_values(data, masks)
+
+    def best(budget: float) -> tuple[int, ...]:
+        fits = cost <= budget + data.cost_tol * 1e-3
+        if not fits.any():
+            from policyeval.errors import InfeasibleError
+
+            raise InfeasibleError("no portfolio satisfies the constraints")
+        rows = np.flatnonzero(fits)
+        pick = rows[best_row(value[rows], cost[rows], data.tol, data.cost_tol)]
+        return tuple(int(i) for i in np.flatnonzero(masks[pick]))
+
+    if points is not None:
+        return [(float(b), best(float(b))) for b in np.linspace(0.0, total, points)]
+    out = [(0.0, best(0.0))]
+    while True:
+        better = value > data.value_of(out[-1][1]) + data.tol
+        if not better.any():
+            return out
+        nxt = float(cost[better].min())
+        out.append((nxt, best(nxt)))
 
 
 def efficient_frontier(

@@ -51,6 +51,8 @@ if TYPE_CHECKING:
     from policyeval.model.problem import Problem
 
 TIE_TOL = 1e-6
+ENUMERATE_LIMIT = 16
+"""Up to this many measures, portfolios are found by enumerating every feasible one."""
 CONSTRAINT_KINDS = (
     "requires",
     "excludes",
@@ -613,8 +615,62 @@ def binding_constraints(data: PortfolioData, rows: Iterable[int]) -> list[str]:
     return out
 
 
+def feasible_masks(
+    data: PortfolioData, budget: float | None = None, worthwhile: bool = False
+) -> np.ndarray:
+    """Indicator rows ``(F, n)`` of every feasible portfolio, in id-lexicographic order.
+
+    Most-funded-first, measure 0 the top bit: among portfolios of equal value and
+    cost the first row funds the smallest id (the DESIGN.md tie rule). ``budget``
+    replaces ``data.budget`` (``inf``: no budget); ``worthwhile`` drops portfolios
+    funding a measure that :func:`upper_bounds` fixes at 0.
+    """
+    n = len(data.ids)
+    codes = np.arange(2**n - 1, -1, -1, dtype=np.int64)  # most-funded-first
+    bits = ((codes[:, None] >> np.arange(n - 1, -1, -1)) & 1).astype(bool)  # id 0 = top bit
+    limit = data.budget if budget is None else budget
+    ok = bits.astype(float) @ data.costs <= limit + data.cost_tol * 1e-3
+    if worthwhile:
+        ok &= ~bits[:, [not ub for ub in upper_bounds(data)]].any(axis=1)
+    for i, r in data.requires:
+        ok &= ~bits[:, i] | bits[:, r]
+    for i, e in data.excludes:
+        ok &= ~(bits[:, i] & bits[:, e])
+    for i in data.must_fund:
+        ok &= bits[:, i]
+    for i in data.must_not_fund:
+        ok &= ~bits[:, i]
+    recs = np.array([r or "" for r in data.recommendations])
+    for rec, k in data.at_least.items():
+        ok &= bits[:, recs == rec].sum(axis=1) >= k
+    for rec, k in data.at_most.items():
+        ok &= bits[:, recs == rec].sum(axis=1) <= k
+    if data.min_recommendations is not None:
+        covered = sum(bits[:, recs == r].any(axis=1) for r in data.labels)
+        ok &= np.asarray(covered) >= data.min_recommendations
+    return bits[ok]
+
+
+def mask_values(data: PortfolioData, masks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Value (measures plus earned synergies) and cost of each portfolio row."""
+    value = masks.astype(float) @ data.values
+    for members, v in data.synergies:
+        value += masks[:, list(members)].all(axis=1) * v
+    return value, masks.astype(float) @ data.costs
+
+
+def best_row(value: np.ndarray, cost: np.ndarray, tol: float, cost_tol: float) -> int:
+    """The optimal row under the tie rule: best value, then lowest cost, then the first row."""
+    tied = value >= value.max() - tol
+    cheapest = cost[tied].min()
+    return int(np.flatnonzero(tied & (cost <= cheapest + cost_tol))[0])
+
+
 def solve_portfolio(data: PortfolioData, solver: str | None = None) -> tuple[int, ...]:
     """Rows of the optimal portfolio; diagnoses infeasibility.
+
+    Up to :data:`ENUMERATE_LIMIT` measures every feasible portfolio is enumerated
+    (exact, in process); above, the MILP is solved.
 
     Raises
     ------
@@ -622,6 +678,12 @@ def solve_portfolio(data: PortfolioData, solver: str | None = None) -> tuple[int
         Naming an irreducible set of conflicting constraints.
     """
     try:
+        if len(data.ids) <= ENUMERATE_LIMIT:
+            masks = feasible_masks(data, worthwhile=True)
+            if not len(masks):
+                raise InfeasibleError("no portfolio satisfies the constraints")
+            value, cost = mask_values(data, masks)
+            return tuple(np.flatnonzero(masks[best_row(value, cost, data.tol, data.cost_tol)]))
         return PortfolioModel(data, solver).solve()
     except InfeasibleError as err:
         conflict = diagnose(data, solver)

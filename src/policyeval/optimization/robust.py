@@ -24,38 +24,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from policyeval.optimization.portfolio import PortfolioData, PortfolioModel
+from policyeval.optimization.portfolio import PortfolioData, PortfolioModel, feasible_masks
 
 if TYPE_CHECKING:
     from policyeval.model import Workspace
     from policyeval.model.problem import Problem
 
 EXACT_LIMIT = 18
-
-
-def _feasible_masks(data: PortfolioData) -> np.ndarray:
-    """Indicator rows ``(F, n)`` of every feasible portfolio, in id-lexicographic order."""
-    n = len(data.ids)
-    codes = np.arange(2**n - 1, -1, -1, dtype=np.int64)  # most-funded-first
-    bits = ((codes[:, None] >> np.arange(n - 1, -1, -1)) & 1).astype(bool)  # id 0 = top bit
-    ok = bits.astype(float) @ data.costs <= data.budget
-    for i, r in data.requires:
-        ok &= ~bits[:, i] | bits[:, r]
-    for i, e in data.excludes:
-        ok &= ~(bits[:, i] & bits[:, e])
-    for i in data.must_fund:
-        ok &= bits[:, i]
-    for i in data.must_not_fund:
-        ok &= ~bits[:, i]
-    recs = np.array([r or "" for r in data.recommendations])
-    for rec, k in data.at_least.items():
-        ok &= bits[:, recs == rec].sum(axis=1) >= k
-    for rec, k in data.at_most.items():
-        ok &= bits[:, recs == rec].sum(axis=1) <= k
-    if data.min_recommendations is not None:
-        covered = sum(bits[:, recs == r].any(axis=1) for r in data.labels)
-        ok &= np.asarray(covered) >= data.min_recommendations
-    return bits[ok]
 
 
 def best_portfolios(
@@ -123,7 +98,7 @@ def core_index(
     syn = np.array(syn_gains, dtype=float).reshape(len(data.synergies), gains.shape[1])
     solves = 0
     if n <= EXACT_LIMIT:
-        masks = _feasible_masks(data)
+        masks = feasible_masks(data)
         exact = True
     else:
         picks = np.unique(

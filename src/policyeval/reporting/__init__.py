@@ -52,6 +52,9 @@ def report_context(
     versions : dict, optional
         Package versions to print (default: the installed ones; tests pin them).
     """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from policyeval import next_steps
     from policyeval.reporting.context import build_context
     from policyeval.reporting.provenance import file_hashes, package_versions, reproduce_command
 
@@ -63,7 +66,16 @@ def report_context(
         "versions": dict(versions) if versions is not None else package_versions(),
         "command": reproduce_command(args),
     }
-    return build_context(a, date=date, seed=seed, samples=samples, provenance=provenance)
+    # The value of information (numpy, mostly outside the GIL) runs beside the memo's
+    # other results and charts; what both read is computed first, once.
+    a.problem(a.subject_packages())
+    a.profiles()
+    with ThreadPoolExecutor(1) as pool:
+        voi = pool.submit(a.next_steps, samples=max(samples, 2), seed=seed)
+        ctx = build_context(a, date=date, seed=seed, samples=samples, provenance=provenance)
+        ctx["next_steps"] = voi.result()
+    ctx["voi"] = next_steps.section(ctx["next_steps"])
+    return ctx
 
 
 def build_report(
@@ -80,12 +92,15 @@ def build_report(
     from policyeval.reporting.pdf import html_to_pdf
 
     out: dict[str, bytes] = {}
-    svgs = {c["id"]: c["svg"] for c in ctx["charts"]}
+    svgs: dict[str, str] = {}  # each chart drawn once, and only when a template shows it
     for name in templates:
         files_dir = f"{name}_files"
         shown = FIGURES.get(name)
         charts = [c for c in ctx["charts"] if shown is None or c["id"] in shown]
-        charts = [{**c, "number": _FIG.format(c["id"])} for c in charts]
+        for c in charts:
+            if c["id"] not in svgs:
+                svgs[c["id"]] = c["render"]()
+        charts = [{**c, "svg": svgs[c["id"]], "number": _FIG.format(c["id"])} for c in charts]
         page = {**ctx, "files_dir": files_dir, "charts": charts}
         html = None
         for fmt in formats:

@@ -1,7 +1,8 @@
 """The memo's figures: typed results -> plain arrays and titles -> :mod:`policyeval.charts`.
 
 Each figure has an ``id``, a ``title``, a ``caption``, an ``alt`` sentence (what
-it shows, with its main number) and the inline ``svg``. Templates number the
+it shows, with its main number) and ``render``, which draws the inline SVG when a
+template shows the figure (drawing is most of a memo's time). Templates number the
 figures they show in document order (see :func:`policyeval.reporting.build_report`).
 """
 
@@ -22,9 +23,11 @@ if TYPE_CHECKING:
 
 
 def _fig(cid: str, title: str, caption: str, alt: str, draw: Any, width: float, height: float,
-         **data: Any) -> dict[str, str]:  # fmt: skip
-    return {"id": cid, "title": title, "caption": caption, "alt": alt,
-            "svg": charts.inline(charts.svg(draw, width, height, alt, **data))}  # fmt: skip
+         **data: Any) -> dict[str, Any]:  # fmt: skip
+    def render() -> str:
+        return charts.inline(charts.svg(draw, width, height, alt, **data))
+
+    return {"id": cid, "title": title, "caption": caption, "alt": alt, "render": render}
 
 
 def weights_figure(ws: Workspace, profiles: dict[str, Weights], names: Names,
@@ -98,7 +101,8 @@ def tornado_figure(sens: SensitivityReport, names: Names, flips: int) -> dict[st
     return {"id": "tornado", "title": "What moves the lead", "alt": alt,
             "caption": "Lead of the top choice over the next best (weighted sum) when one "
             "weight or score moves to the low or high end of its range, largest swings first.",
-            "svg": charts.inline(tornado_svg(t, max_rows=12, labels=labels, alt=alt))}  # fmt: skip
+            "render": lambda: charts.inline(
+                tornado_svg(t, max_rows=12, labels=labels, alt=alt))}  # fmt: skip
 
 
 def frontier_figure(fr: FrontierResult, budget: float, unit: str) -> dict[str, str]:

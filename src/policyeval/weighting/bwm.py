@@ -100,7 +100,6 @@ def bwm_weights(
         b_ub=np.zeros(len(rows)),
         a_eq=a_eq,
         b_eq=[1.0],
-        names=[f"w_{c}" for c in items] + ["xi"],
     )
     w, xi = x[:n], x[n]
     weights = np.clip(w, 0.0, None)
