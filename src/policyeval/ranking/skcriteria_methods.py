@@ -316,17 +316,20 @@ def utilities(
     name = resolve(method)
     lead = np.broadcast_shapes(weights.shape[:-1], scores.shape[:-2])
     n, m = problem.shape
-    w = np.broadcast_to(weights, (*lead, m)).reshape(-1, m)
-    x = np.broadcast_to(scores, (*lead, n, m)).reshape(-1, n, m)
-    out = np.empty((len(w), n))
-    run = _runner(method, params, decision_matrix(problem, w[0], x[0]))
+    w = np.broadcast_to(weights, (*lead, m))
+    x = np.broadcast_to(scores, (*lead, n, m))
+    out = np.empty((*lead, n))
+    if out.size == 0:
+        return out
+    first = (0,) * len(lead)
+    run = _runner(method, params, decision_matrix(problem, w[first], x[first]))
     with warnings.catch_warnings(), _quiet_stdout():
         warnings.simplefilter("ignore")
-        for k in range(len(w)):
+        for k in np.ndindex(lead):
             try:
                 ranks, extra = run(x[k], w[k])
             except ValueError as exc:
                 raise _refused(method, exc) from None
             score, higher = _score(name, ranks, extra)
             out[k] = score if higher else -score
-    return out.reshape(*lead, n)
+    return out
