@@ -260,10 +260,10 @@ class Analysis:
         chunk, progress
             SMAA samples per batched evaluation; a callback with the samples done.
         """
-        from policyeval.ranking import METHODS
+        from policyeval.ranking import METHODS, is_skcriteria
         from policyeval.sensitivity import sensitivity_report
 
-        if method not in METHODS:
+        if method not in METHODS and not is_skcriteria(method):  # skcriteria: checked by SMAA
             from policyeval.errors import did_you_mean
 
             raise bad_setting(

@@ -29,6 +29,7 @@ LAYERS = {
     "verdict": 7, "next_steps": 7,
     "optimization": 6,
     "sensitivity": 5,
+    "interop": 4.5,
     "ranking": 4, "weighting": 4,
     "lp": 3,
     "io": 2,

@@ -27,7 +27,8 @@ MethodOpt = Annotated[
     typer.Option(
         "--method",
         "-m",
-        help="wsm, wpm, topsis, vikor, promethee, electre, or all (with a consensus).",
+        help="wsm, wpm, topsis, vikor, promethee, electre, all (with a consensus), or "
+        "skcriteria:NAME, a scikit-criteria method (e.g. skcriteria:MOORA).",
     ),
 ]
 
@@ -48,9 +49,13 @@ def rank(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Rank options (baseline marked) or packages by an MCDA method, or by all of them."""
-    from policyeval.ranking import METHODS
+    from policyeval.ranking import METHODS, is_skcriteria
+    from policyeval.ranking.core import check_params
 
-    check_choice(method, [*METHODS, "all"], "--method")
+    if is_skcriteria(method):
+        check_params(method, {})  # an unknown name: a did-you-mean
+    else:
+        check_choice(method, [*METHODS, "all"], "--method")
     a = analyze(workspace, profile)
     a.problem(packages)  # checks that packages exist
     ws = a.case

@@ -37,7 +37,12 @@ def sensitivity(
     profile: ProfileOpt = None,
     method: Annotated[
         str,
-        typer.Option("--method", "-m", help="wsm, wpm, topsis, vikor, promethee or electre."),
+        typer.Option(
+            "--method",
+            "-m",
+            help="wsm, wpm, topsis, vikor, promethee, electre, or skcriteria:NAME "
+            "(one scikit-criteria run per sample).",
+        ),
     ] = "wsm",
     samples: Annotated[int, typer.Option("--samples", "-n", help="SMAA samples.")] = 10_000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
@@ -76,9 +81,13 @@ def sensitivity(
 ) -> None:
     """Robustness of the ranking: SMAA-2 acceptability, weight stability, what it would
     take to change the top option, tornado, rank reversal and stakeholders' agreement."""
-    from policyeval.ranking import METHODS
+    from policyeval.ranking import METHODS, is_skcriteria
+    from policyeval.ranking.core import check_params
 
-    check_choice(method, METHODS, "--method")
+    if is_skcriteria(method):
+        check_params(method, {})  # an unknown name: a did-you-mean
+    else:
+        check_choice(method, METHODS, "--method")
     a = analyze(workspace, profile)
     ws = a.case
     chosen = [p.strip() for p in profiles.split(",") if p.strip()] if profiles else None

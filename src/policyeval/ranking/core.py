@@ -11,6 +11,7 @@ import numpy as np
 from policyeval.errors import Issue, WorkspaceError, did_you_mean
 from policyeval.model.problem import Problem
 from policyeval.model.weights import Weights
+from policyeval.ranking import skcriteria_methods as skc
 from policyeval.ranking.electre import CONCORDANCE, DISCORDANCE, electre_i
 from policyeval.ranking.promethee import check_preferences, promethee_ii
 from policyeval.ranking.ranks import competition_rank
@@ -40,14 +41,19 @@ def _bad(message: str) -> WorkspaceError:
     return WorkspaceError([Issue("bad-argument", message)])
 
 
-def check_params(method: str, params: Mapping[str, Any]) -> dict[str, float]:
+def check_params(method: str, params: Mapping[str, Any]) -> dict[str, Any]:
     """The method's parameters with defaults filled in, validated.
+
+    A ``skcriteria:NAME`` method takes its class's parameters, checked by
+    scikit-criteria (:mod:`policyeval.ranking.skcriteria_methods`).
 
     Raises
     ------
     WorkspaceError
         Unknown method or parameter, or a value out of its interval.
     """
+    if skc.is_skcriteria(method):
+        return skc.check_params(method, params)
     if method not in PARAMS:
         raise _bad(
             f"unknown ranking method '{method}'.{did_you_mean(method, METHODS)} "
@@ -136,7 +142,8 @@ def score_batch(
     Parameters
     ----------
     method : str
-        One of :data:`METHODS`.
+        One of :data:`METHODS`, or ``skcriteria:NAME`` (one scikit-criteria
+        run per sample: see :mod:`policyeval.ranking.skcriteria_methods`).
     problem : Problem
         The decision problem (directions, scales, preferences).
     weights : array_like, shape (..., m)
@@ -165,6 +172,8 @@ def score_batch(
         raise _bad(
             f"expected scores of shape (..., {problem.shape[0]}, {problem.shape[1]}), got {x.shape}"
         )
+    if skc.is_skcriteria(method):
+        return skc.utilities(method, problem, w, x, checked)
     score = _kernel(method, problem, w, x, checked)["score"]
     return -score if method == "vikor" else score
 
@@ -252,7 +261,8 @@ def rank_problem(
     weights : Weights or mapping
         A profile's weights, or a mapping criterion -> weight (rescaled to sum 1).
     method : str
-        One of :data:`METHODS`.
+        One of :data:`METHODS`, or ``skcriteria:NAME`` for a scikit-criteria
+        method (:mod:`policyeval.ranking.skcriteria_methods`).
     **params : float
         Method parameters (see :func:`score_batch`).
 
@@ -273,9 +283,15 @@ def rank_problem(
     given = as_weights(problem, weights)
     wdict, profile, warnings = given.weights, given.profile, given.warnings
     w = given.vector(problem.criteria)
-    out = _kernel(method, problem, w, problem.scores, checked)
-    higher = method != "vikor"
-    ranks = competition_rank(out["score"], higher_is_better=higher)
+    if skc.is_skcriteria(method):
+        out = skc.evaluate(method, problem, w, checked)
+        higher, ranks = out["higher_is_better"], out["rank"]
+        details, more = out["details"], out["warnings"]
+    else:
+        out = _kernel(method, problem, w, problem.scores, checked)
+        higher = method != "vikor"
+        ranks = competition_rank(out["score"], higher_is_better=higher)
+        details, more = _details(method, problem, out, checked)
     rows = sorted(
         (
             RankRow(o, float(s), int(r), i == problem.baseline)
@@ -283,7 +299,6 @@ def rank_problem(
         ),
         key=lambda row: (row.rank, row.option),
     )
-    details, more = _details(method, problem, out, checked)
     return Ranking(
         profile=profile,
         method=method,

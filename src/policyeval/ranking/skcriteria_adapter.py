@@ -1,4 +1,8 @@
-"""scikit-criteria as an independent reference (the only module importing skcriteria).
+"""scikit-criteria as an independent reference for the kernels' tests.
+
+(``skcriteria_methods`` runs scikit-criteria's own methods by name, and
+``policyeval.interop`` converts decision matrices; weighting uses its
+entropy and CRITIC weighters. Each imports skcriteria inside its functions.)
 
 policyeval ranks with its own numpy kernels because the robustness analysis
 needs every method batched over thousands of weight and score samples, which
