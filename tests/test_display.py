@@ -19,7 +19,8 @@ def shipped_analysis() -> pe.Analysis:
 
 def test_package_face_is_small_and_lazy() -> None:
     assert set(pe.__all__) == {"Analysis", "Weights", "WorkspaceError", "__version__", "analyze",
-                               "load"}  # fmt: skip
+                               "from_skcriteria", "load", "to_skcriteria"}  # fmt: skip
+    assert callable(pe.from_skcriteria) and callable(pe.to_skcriteria)
     assert set(dir(pe)) >= set(pe.__all__)
 
 

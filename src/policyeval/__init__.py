@@ -16,7 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 from policyeval._version import __version__
 
-__all__ = ["Analysis", "Weights", "WorkspaceError", "__version__", "analyze", "load"]
+__all__ = [
+    "Analysis", "Weights", "WorkspaceError", "__version__", "analyze", "from_skcriteria", "load",
+    "to_skcriteria",
+]  # fmt: skip
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -63,6 +66,10 @@ def __getattr__(name: str) -> Any:
         from policyeval.model import Weights
 
         return Weights
+    if name in ("from_skcriteria", "to_skcriteria"):
+        from policyeval import interop
+
+        return getattr(interop, name)
     if name == "WorkspaceError":
         from policyeval.errors import WorkspaceError
 

@@ -43,3 +43,9 @@ class Analysis(analysis.Analysis):
         from policyeval.record import decision_record
 
         return decision_record(self, samples=samples, seed=seed, **settings)
+
+    def to_skcriteria(self) -> Any:
+        """The case as a scikit-criteria DecisionMatrix under this analysis's weights."""
+        from policyeval.interop import to_skcriteria
+
+        return to_skcriteria(self.case, self.weights.weights)
