@@ -40,17 +40,17 @@ def valid_id(value: Any) -> bool:
     )
 
 
-def id_problem(value: Any) -> str:
-    """Why ``value`` is not a valid id (for a message), with the fix."""
+def id_problem(value: Any, what: str = "id") -> str:
+    """Why ``value`` is not a valid id (``what``: how to call it), with the fix."""
     from policyeval.limits import env_var, limit
 
     if isinstance(value, str) and ID_PATTERN.match(value):
         return (
-            f"the id is {len(value)} characters long, more than the limit id_length = "
+            f"the {what} is {len(value)} characters long, more than the limit id_length = "
             f"{int(limit('id_length'))}; use a shorter id (or set {env_var('id_length')})"
         )
     return (
-        f"{_show(value)} is not a valid id; use lower-case letters, digits and _ "
+        f"{_show(value)} is not a valid {what}; use lower-case letters, digits and _ "
         "starting with a letter (e.g. root_causes)"
     )
 

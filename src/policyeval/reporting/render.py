@@ -13,7 +13,6 @@ HTML autoescapes; Markdown does not. Undefined names are errors.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -102,50 +101,57 @@ def _template_error(code: str, where: str, message: str) -> WorkspaceError:
 
 
 def check_writable(out: Path) -> None:
-    """Create ``out`` if needed and check it accepts files (WorkspaceError if not)."""
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=out, prefix=".policyeval-check-"):
-            pass
-    except OSError as err:
+    """Check that reports can be written to ``out``, without creating anything yet.
+
+    ``out`` must be a folder, or not exist under a folder we may write in (it is
+    created by :func:`write_files`, once everything is rendered).
+
+    Raises
+    ------
+    WorkspaceError
+        When ``out`` is a file or lies under one, or cannot be written.
+    """
+    probe = Path(os.path.abspath(out))
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    reason = ""
+    if not probe.is_dir():
+        reason = "it is a file, or lies under a file"
+    elif not os.access(probe, os.W_OK | os.X_OK):
+        reason = "permission denied"
+    if reason:
         raise WorkspaceError(
             [
                 Issue(
                     "out-unwritable",
-                    f"cannot write reports to '{out}': {err.strerror or err}. "
-                    "Choose another folder with --out",
+                    f"cannot write reports to '{out}': {reason}. Choose another folder with --out",
                     "",
                     "--out",
                 )
             ]
-        ) from err
+        )
 
 
 def write_files(out: Path, files: Mapping[str, bytes]) -> list[Path]:
     """Write ``files`` (relative path -> bytes) under ``out``, each atomically.
 
-    Each file goes to a temporary file in its own folder and is renamed over
-    the target with ``os.replace``, so a reader never sees half a file; every
-    file is rendered before the first is written.
+    Every path is resolved inside ``out`` first (none may leave it, see
+    :func:`policyeval.safepath.resolve_write_path`); then each file goes to a
+    temporary file in its own folder and is renamed over the target, so a reader
+    never sees half a file. Call it once everything is rendered.
     """
+    from policyeval.io.writer import write_atomic
+    from policyeval.safepath import resolve_write_path
+
     check_writable(out)
+    targets = {rel: resolve_write_path(out, rel) for rel in files}
     written = []
     for rel, data in files.items():
-        target = out / rel
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(data)
-                os.chmod(tmp, 0o644)
-                os.replace(tmp, target)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
-        except OSError as err:
+            written.append(write_atomic(targets[rel], data))
+        except WorkspaceError as err:
             raise WorkspaceError(
-                [Issue("out-unwritable", f"cannot write '{target}': {err}", "", "--out")]
+                [Issue("out-unwritable", f"cannot write '{out / rel}': {i.message}", "", "--out")
+                 for i in err.issues]
             ) from err
-        written.append(target)
-    return written
+    return [out / Path(p).relative_to(Path(os.path.abspath(out)).resolve()) for p in written]
