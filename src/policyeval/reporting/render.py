@@ -3,16 +3,19 @@
 Templates ship in ``policyeval/reporting/templates`` as ``NAME.md.j2`` and
 ``NAME.html.j2`` (``brief``, ``memo``, ``full``; shared sections in
 ``_sections.*.j2``). A workspace may override any of them by a file of the
-same name in ``<workspace>/reports/templates/``; then the report renders in an
-``ImmutableSandboxedEnvironment``: templates cannot read files (the loader only
-sees the two template folders), import modules, call unsafe methods or reach
-attributes starting with ``_``; a violation is an input error (exit 2).
-HTML autoescapes; Markdown does not. Undefined names are errors.
+same name in ``<workspace>/reports/templates/``; then the report renders in a
+sandbox (:mod:`policyeval.reporting.sandbox`): templates cannot read files
+outside that folder (symlinks included), import modules, call unsafe methods or
+reach attributes starting with ``_``, and their time and output are bounded;
+any failure of a workspace template is an input error (exit 2).
+HTML autoescapes and carries a Content-Security-Policy that loads nothing;
+Markdown does not escape. Undefined names are errors.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -30,10 +33,21 @@ def user_template_dir(root: Path) -> Path | None:
     return folder if folder.is_dir() else None
 
 
+CSP_META = (
+    '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+    "img-src data:; style-src 'unsafe-inline'; font-src data:; base-uri 'none'; "
+    "form-action 'none'\">"
+)
+"""The memo's Content-Security-Policy: it loads nothing from anywhere (inline CSS and SVG)."""
+
+
 def environment(user_dir: Path | None = None) -> Any:
-    """The Jinja2 environment: shipped templates, or a sandbox when ``user_dir`` is given."""
+    """The Jinja2 environment: shipped templates, or a sandbox when ``user_dir`` is given.
+
+    The sandbox reads templates only inside ``user_dir`` (no symlink out) and
+    bounds their work; see :mod:`policyeval.reporting.sandbox`.
+    """
     import jinja2
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     shipped = jinja2.PackageLoader("policyeval.reporting", "templates")
     options: dict[str, Any] = {
@@ -46,8 +60,10 @@ def environment(user_dir: Path | None = None) -> Any:
     if user_dir is None:
         env = jinja2.Environment(loader=shipped, **options)
     else:
-        loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(user_dir)), shipped])
-        env = ImmutableSandboxedEnvironment(loader=loader, **options)
+        from policyeval.reporting.sandbox import ContainedLoader, LimitedSandbox
+
+        loader = jinja2.ChoiceLoader([ContainedLoader(user_dir), shipped])
+        env = LimitedSandbox(loader=loader, **options)
     env.filters["cell"] = md_cell
     return env
 
@@ -77,10 +93,17 @@ def render(
     import jinja2
     from jinja2.sandbox import SecurityError
 
+    from policyeval.reporting.sandbox import TemplateLimitError, render_limited
+
     name = f"{template}.{fmt}.j2"
     where = f"{USER_TEMPLATES.as_posix()}/{name}" if user_dir is not None else name
     try:
-        return environment(user_dir).get_template(name).render(**context)
+        env = environment(user_dir)
+        if user_dir is None:
+            text = env.get_template(name).render(**context)
+        else:
+            _check_folder(user_dir)
+            text = render_limited(env, env.get_template(name), context)
     except SecurityError as err:
         raise _template_error(
             "template-unsafe", where, f"not allowed in a template: {err}"
@@ -88,12 +111,52 @@ def render(
     except jinja2.TemplateNotFound as err:
         raise _template_error("template-missing", where, f"template not found: {err}") from err
     except jinja2.TemplateSyntaxError as err:
-        at = f"{err.filename or where}, line {err.lineno}"
+        shown = f"{USER_TEMPLATES.as_posix()}/{Path(err.filename).name}" if err.filename else where
+        at = f"{shown}, line {err.lineno}"
         raise _template_error("template-syntax", at, f"syntax error: {err.message}") from err
     except jinja2.UndefinedError as err:
         if "unsafe" in str(err):
             raise _template_error("template-unsafe", where, f"not allowed: {err}") from err
         raise _template_error("template-undefined", where, f"unknown name: {err}") from err
+    except TemplateLimitError as err:
+        raise WorkspaceError([err.issue(where)]) from err
+    except RecursionError as err:
+        raise _template_error(
+            "template-recursion",
+            where,
+            "a macro, include or extends calls itself without end; remove the loop",
+        ) from err
+    except (OverflowError, MemoryError) as err:
+        raise _template_error(
+            "template-limit",
+            where,
+            f"the template asks for too much ({type(err).__name__}: {str(err)[:120]}); "
+            "use smaller ranges and repetitions",
+        ) from err
+    except Exception as err:
+        if user_dir is None:
+            raise
+        raise _template_error(
+            "template-error",
+            where,
+            f"the template failed ({type(err).__name__}: {str(err)[:120]}); fix the template",
+        ) from err
+    if fmt == "html" and CSP_META not in text:  # a workspace template without the shipped head
+        head = re.search(r"<head(\s[^>]*)?>", text, re.IGNORECASE)
+        at = head.end() if head else 0
+        text = text[:at] + CSP_META + text[at:]
+    return text
+
+
+def _check_folder(user_dir: Path) -> None:
+    """``reports/templates`` must be a folder of the workspace, not a link elsewhere."""
+    root = Path(user_dir).parent.parent.resolve()
+    if not Path(user_dir).resolve().is_relative_to(root):
+        raise _template_error(
+            "template-unsafe",
+            USER_TEMPLATES.as_posix(),
+            "the folder leads outside the workspace (a symlink); make it a plain folder",
+        )
 
 
 def _template_error(code: str, where: str, message: str) -> WorkspaceError:
