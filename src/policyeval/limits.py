@@ -114,7 +114,7 @@ def exceeded(
     shown = value if isinstance(value, str) else _n(value)
     return Issue(
         "limit-exceeded",
-        f"{what}: {shown}, more than the limit {name} = {_n(cap)}; use less, or raise "
+        f"{what + ': ' if what else ''}{shown}, more than the limit {name} = {_n(cap)}; use less, or raise "
         f"the limit by setting the environment variable {env_var(name)}",
         file,
         entry,

@@ -145,6 +145,26 @@ def _quiet_stdout() -> Iterator[None]:
         os.close(saved)
 
 
+@contextlib.contextmanager
+def _private_files(solver: Any) -> Iterator[None]:
+    """Point CBC's model and solution files (``.mps``, ``.sol``) to a private folder.
+
+    The folder is made 0700 (other users cannot read the model) and removed on the
+    way out, also on Ctrl-C and SIGTERM (``policyeval`` turns it into an exit).
+    """
+    import shutil
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="policyeval-lp-")
+    saved = solver.tmpDir
+    solver.tmpDir = folder
+    try:
+        yield
+    finally:
+        solver.tmpDir = saved
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def status(prob: pulp.LpProblem, solver: Any = None) -> str:
     """Solve ``prob`` and return PuLP's status text (``"Optimal"``...); never raises."""
     import pulp
@@ -155,7 +175,8 @@ def status(prob: pulp.LpProblem, solver: Any = None) -> str:
             with _quiet_stdout():
                 prob.solve(solver)
         else:
-            prob.solve(solver)
+            with _private_files(solver):
+                prob.solve(solver)
     except pulp.PulpSolverError:
         # CBC writes no solution file when its preprocessing proves a binary model
         # infeasible ("Pre-processing says infeasible or unbounded"); PuLP then raises

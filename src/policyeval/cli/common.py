@@ -111,6 +111,27 @@ def usage_error(message: str, entry: str = "") -> None:
     raise WorkspaceError([Issue("bad-argument", message, "", entry)])
 
 
+def check_number(value: float | None, option: str) -> None:
+    """A usage error unless ``value`` is None or a finite number of a sane size (limit
+    ``magnitude``): ``--budget nan``, ``inf`` or ``1e400`` stop here (exit code 2)."""
+    if value is None:
+        return
+    from policyeval.io.checks import magnitude_problem
+
+    if not math.isfinite(value):
+        usage_error(f"must be a finite number. Got {value} instead; give a number", option)
+    if (problem := magnitude_problem(value)) is not None:
+        usage_error(problem, option)
+
+
+def check_size(name: str, value: int | None, option: str) -> None:
+    """A usage error naming the limit when ``value`` is over limit ``name`` (see limits)."""
+    if value is not None:
+        from policyeval.limits import check
+
+        check(name, value, "", "", option)
+
+
 def check_choice(
     value: str, choices: Sequence[str], option: str, what: str = "", note: str = ""
 ) -> str:

@@ -12,6 +12,8 @@ from policyeval.cli.common import (
     FormatOpt,
     ProfileOpt,
     WorkspaceOpt,
+    check_number,
+    check_size,
     console,
     emit_csv,
     emit_json,
@@ -97,6 +99,8 @@ def optimize(
 
     from policyeval.optimization.portfolio import make_result, portfolio_data, solve_portfolio
 
+    check_number(budget, "--budget")
+    check_size("samples", samples, "--samples")
     ws = load(workspace)
     w = _weights(ws, profile)
     data, source = portfolio_data(
@@ -175,6 +179,7 @@ def frontier(
     """Best portfolio value against budget, at every budget where the portfolio changes."""
     from policyeval.optimization.frontier import efficient_frontier, frontier_svg
 
+    check_size("frontier_points", points, "--points")
     ws = load(workspace)
     w = _weights(ws, profile)
     result = efficient_frontier(ws, w, points, solver)
@@ -214,6 +219,7 @@ def allocate(
     """Split the budget across measures, targets and channels (options/allocation.yaml)."""
     from policyeval.optimization.allocation import allocate as run
 
+    check_number(budget, "--budget")
     ws = load(workspace)
     w = _weights(ws, profile)
     result = run(ws, w, budget, solver)

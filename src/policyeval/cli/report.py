@@ -12,6 +12,7 @@ from policyeval.cli.common import (
     ProfileOpt,
     WorkspaceOpt,
     check_choice,
+    check_size,
     handle_errors,
     load,
     usage_error,
@@ -95,6 +96,7 @@ def report(
     memo_date = _date(date)
     if samples < 1:
         usage_error(f"must be an integer >= 1. Got {samples} instead.", "--samples")
+    check_size("samples", samples, "--samples")
     target = out if out is not None else workspace / "reports"
     check_writable(target)
     ws = load(workspace)

@@ -14,6 +14,7 @@ from policyeval.cli.common import (
     ProfileOpt,
     WorkspaceOpt,
     check_choice,
+    check_size,
     console,
     emit_csv,
     emit_json,
@@ -78,6 +79,8 @@ def sensitivity(
     check_choice(method, METHODS, "--method")
     if samples < 1:
         usage_error(f"--samples must be a positive integer. Got {samples} instead.", "--samples")
+    check_size("samples", samples, "--samples")
+    check_size("chunk", chunk, "--chunk")
     if top_k < 1:
         usage_error(f"--top-k must be a positive integer. Got {top_k} instead.", "--top-k")
     ws = load(workspace)
