@@ -14,6 +14,7 @@ import io
 import json
 import math
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from enum import StrEnum
@@ -94,7 +95,18 @@ def print_issues(issues: Iterable[Any]) -> None:
     noun = "problem" if len(issues) == 1 else "problems"
     err_console_print(f"error: {len(issues)} {noun} found:")
     for issue in issues:
-        err_console_print(f"  - {issue}")
+        err_console_print(f"  - {_visible(str(issue))}")
+
+
+def _visible(text: str) -> str:
+    r"""Control characters shown as escapes, so that one problem stays one line.
+
+    Examples
+    --------
+    >>> _visible("packages.both\nx")
+    'packages.both\\nx'
+    """
+    return re.sub(r"[\x00-\x1f\x7f]", lambda m: repr(m.group())[1:-1], text)
 
 
 def load(workspace: Path) -> Workspace:
