@@ -60,14 +60,15 @@ def write_atomic(path: Path, data: bytes | str, *, exclusive: bool = False) -> P
     """
     path = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    tmp = ""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(
-            prefix=f".{path.name[:64]}.", suffix=TMP_SUFFIX, dir=path.parent
-        )
-    except OSError as err:
-        raise _unwritable(err, path.parent) from err
-    try:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(
+                prefix=f".{path.name[:64]}.", suffix=TMP_SUFFIX, dir=path.parent
+            )
+        except OSError as err:
+            raise _unwritable(err, path.parent) from err
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
@@ -82,8 +83,9 @@ def write_atomic(path: Path, data: bytes | str, *, exclusive: bool = False) -> P
     except OSError as err:
         raise _unwritable(err, path) from err
     finally:  # also on KeyboardInterrupt and SIGTERM (see cli.app.main)
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        if tmp:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
     _sync_folder(path.parent)
     return path
 
