@@ -114,8 +114,8 @@ def exceeded(
     shown = value if isinstance(value, str) else _n(value)
     return Issue(
         "limit-exceeded",
-        f"{what + ': ' if what else ''}{shown}, more than the limit {name} = {_n(cap)}; use less, or raise "
-        f"the limit by setting the environment variable {env_var(name)}",
+        f"{what + ': ' if what else ''}{shown}, more than the limit {name} = {_n(cap)}; "
+        f"use less, or raise the limit by setting the environment variable {env_var(name)}",
         file,
         entry,
     )

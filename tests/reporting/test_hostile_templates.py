@@ -159,7 +159,7 @@ def test_data_uris_still_render(tmp_path: Path) -> None:
 
 def test_html_memos_escape_user_text_and_forbid_external_loads(tmp_path: Path) -> None:
     spec = tiny_spec()
-    evil = '<script>alert(1)</script><img src=x onerror=alert(2)><link rel=attachment href=x>'
+    evil = "<script>alert(1)</script><img src=x onerror=alert(2)><link rel=attachment href=x>"
     spec["criteria/criteria.yaml"]["title"] = evil
     spec["options/alpha.yaml"]["scores"]["benefit"]["rationale"] = evil
     spec["options/alpha.yaml"]["title"] = evil

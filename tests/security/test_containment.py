@@ -92,8 +92,11 @@ def _umask() -> int:
 
 @pytest.mark.parametrize(
     "name, phrase",
-    [("a" * 300, "limit id_length"), ("nl\n", "not a valid profile id"),
-     ("../../evil", "not a valid profile id")],
+    [
+        ("a" * 300, "limit id_length"),
+        ("nl\n", "not a valid profile id"),
+        ("../../evil", "not a valid profile id"),
+    ],
     ids=["300 characters", "newline", "traversal"],
 )
 def test_elicit_refuses_names_that_are_not_ids(tmp_path: Path, name: str, phrase: str) -> None:

@@ -26,10 +26,14 @@ from policyeval.io import load_workspace
 runner = CliRunner()
 ALLOC = "options/allocation.yaml"
 
-BOMB = "[" + ", ".join(
-    [f"&l0 [{', '.join(['lol'] * 9)}]"]
-    + [f"&l{k} [{', '.join([f'*l{k - 1}'] * 9)}]" for k in range(1, 9)]
-) + "]"
+BOMB = (
+    "["
+    + ", ".join(
+        [f"&l0 [{', '.join(['lol'] * 9)}]"]
+        + [f"&l{k} [{', '.join([f'*l{k - 1}'] * 9)}]" for k in range(1, 9)]
+    )
+    + "]"
+)
 """Nine levels of nine aliases: 400 bytes standing for 9**9 (387 million) strings."""
 
 
@@ -86,31 +90,87 @@ CASES: list[Case] = [
     ),
     Case("recursive alias", raw(A, at("title"), "&r [*r, *r]"), A, "", "yaml_nodes"),
     Case("5000-digit cost", raw(A, at("cost"), LONG), A, "line ", "expected a finite number"),
-    Case("5000-digit score", raw(B, at("scores", "cost"), "-" + LONG), B, "line ",
-         "expected a finite number"),
+    Case(
+        "5000-digit score",
+        raw(B, at("scores", "cost"), "-" + LONG),
+        B,
+        "line ",
+        "expected a finite number",
+    ),
     Case("5000-digit points", raw(W, at("points", "reach"), LONG), W, "line ", "finite"),
-    Case("option id ending in a newline", lambda s: s[A].update(id="alpha\n"), A, "id",
-         "not a valid id"),
-    Case("package id ending in a newline", lambda s: s[P]["packages"][0].update(id="both\n"),
-         P, "packages.", "not a valid id"),
-    Case("id of 65 characters", lambda s: s[P]["packages"][0].update(id="p" * 65), P,
-         "packages.", "limit id_length"),
+    Case(
+        "option id ending in a newline",
+        lambda s: s[A].update(id="alpha\n"),
+        A,
+        "id",
+        "not a valid id",
+    ),
+    Case(
+        "package id ending in a newline",
+        lambda s: s[P]["packages"][0].update(id="both\n"),
+        P,
+        "packages.",
+        "not a valid id",
+    ),
+    Case(
+        "id of 65 characters",
+        lambda s: s[P]["packages"][0].update(id="p" * 65),
+        P,
+        "packages.",
+        "limit id_length",
+    ),
     Case("sexagesimal cost 1:30", raw(A, at("cost"), "1:30"), A, "cost", "expected a number"),
-    Case("cost 1.7e308 (span overflows)", lambda s: s[A]["scores"].update(cost=1.7e308), A,
-         "scores.cost", "too large"),
-    Case("cost -1.7e308", lambda s: s[B]["scores"].update(cost=-1.7e308), B, "scores.cost",
-         "too large"),
-    Case("score 5e-324 (1/span overflows)", lambda s: s[B]["scores"].update(cost=5e-324), B,
-         "scores.cost", "too small"),
-    Case("option cost 1e308 (sum overflows)", lambda s: s[A].update(cost=1e308), A, "cost",
-         "other units"),
-    Case("points 1e308", lambda s: s[W]["points"].update(benefit=1e308), W, "points.benefit",
-         "too large"),
-    Case("synergy adjustment 1e300", lambda s: s[P]["synergies"][0].update(adjust={"reach": 1e300}),
-         P, "synergies[0].adjust.reach", "too large"),
-    Case("scale [0, 1e-300]", lambda s: s[C]["criteria"][2].update(scale=[0, 1e-300]), C,
-         "criteria.cost.scale", "too small"),
+    Case(
+        "cost 1.7e308 (span overflows)",
+        lambda s: s[A]["scores"].update(cost=1.7e308),
+        A,
+        "scores.cost",
+        "too large",
+    ),
+    Case(
+        "cost -1.7e308",
+        lambda s: s[B]["scores"].update(cost=-1.7e308),
+        B,
+        "scores.cost",
+        "too large",
+    ),
+    Case(
+        "score 5e-324 (1/span overflows)",
+        lambda s: s[B]["scores"].update(cost=5e-324),
+        B,
+        "scores.cost",
+        "too small",
+    ),
+    Case(
+        "option cost 1e308 (sum overflows)",
+        lambda s: s[A].update(cost=1e308),
+        A,
+        "cost",
+        "other units",
+    ),
+    Case(
+        "points 1e308",
+        lambda s: s[W]["points"].update(benefit=1e308),
+        W,
+        "points.benefit",
+        "too large",
+    ),
+    Case(
+        "synergy adjustment 1e300",
+        lambda s: s[P]["synergies"][0].update(adjust={"reach": 1e300}),
+        P,
+        "synergies[0].adjust.reach",
+        "too large",
+    ),
+    Case(
+        "scale [0, 1e-300]",
+        lambda s: s[C]["criteria"][2].update(scale=[0, 1e-300]),
+        C,
+        "criteria.cost.scale",
+        "too small",
+    ),
 ]
+
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_hostile_file(tmp_path: Path, case: Case) -> None:
@@ -194,12 +254,18 @@ def test_csv_rows_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     root = write_workspace(tmp_path / "ws", spec)
     load_workspace(root)
     monkeypatch.setenv("POLICYEVAL_MAX_ROWS", "10")
-    check_cli(root, Case("rows", lambda s: None, "criteria/countries.csv", "", "limit rows"),
-              "validate")
+    check_cli(
+        root, Case("rows", lambda s: None, "criteria/countries.csv", "", "limit rows"), "validate"
+    )
 
 
-def test_a_bad_limit_value_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_bad_limit_value_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = write_workspace(tmp_path / "ws", tiny_spec())
     monkeypatch.setenv("POLICYEVAL_MAX_OPTIONS", "lots")
-    check_cli(root, Case("bad", lambda s: None, "", "POLICYEVAL_MAX_OPTIONS", "positive number"),
-              "validate")
+    check_cli(
+        root,
+        Case("bad", lambda s: None, "", "POLICYEVAL_MAX_OPTIONS", "positive number"),
+        "validate",
+    )

@@ -79,8 +79,11 @@ def kill_repeatedly(root: Path, tmp_path: Path, make_args, signals, kills: int =
             got = (out / rel).read_bytes()
             assert got in (OLD, data), f"kill {k}: {rel} is partial ({len(got)} bytes)"
             outcomes["old" if got == OLD else "new"] += 1
-        extra = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()
-                       and str(p.relative_to(out)) not in new)
+        extra = sorted(
+            str(p.relative_to(out))
+            for p in out.rglob("*")
+            if p.is_file() and str(p.relative_to(out)) not in new
+        )
         if sig != signal.SIGKILL:
             assert extra == [], f"kill {k} ({sig!r}) left {extra} in --out"
             time.sleep(0.2)  # a CBC child interrupted with its parent ends on its own
@@ -91,23 +94,46 @@ def kill_repeatedly(root: Path, tmp_path: Path, make_args, signals, kills: int =
 
 def test_report_killed_30_times(shipped: Path, tmp_path: Path) -> None:
     def args(out: Path) -> list[str]:
-        return command("report", "-w", str(shipped), "-f", "md,html", "--samples", "2000",
-                       "--date", "2026-01-02", "--out", str(out))
+        return command(
+            "report",
+            "-w",
+            str(shipped),
+            "-f",
+            "md,html",
+            "--samples",
+            "2000",
+            "--date",
+            "2026-01-02",
+            "--out",
+            str(out),
+        )
 
     kill_repeatedly(shipped, tmp_path, args, [signal.SIGTERM, signal.SIGINT])
 
 
 def test_frontier_chart_killed_30_times(shipped: Path, tmp_path: Path) -> None:
     def args(out: Path) -> list[str]:
-        return command("frontier", "-w", str(shipped), "--points", "40", "--chart",
-                       str(out / "frontier.svg"))
+        return command(
+            "frontier", "-w", str(shipped), "--points", "40", "--chart", str(out / "frontier.svg")
+        )
 
     kill_repeatedly(shipped, tmp_path, args, [signal.SIGTERM, signal.SIGINT])
 
 
 def test_report_killed_hard_is_old_or_new(shipped: Path, tmp_path: Path) -> None:
     def args(out: Path) -> list[str]:
-        return command("report", "-w", str(shipped), "-f", "md", "--samples", "2000",
-                       "--date", "2026-01-02", "--out", str(out))
+        return command(
+            "report",
+            "-w",
+            str(shipped),
+            "-f",
+            "md",
+            "--samples",
+            "2000",
+            "--date",
+            "2026-01-02",
+            "--out",
+            str(out),
+        )
 
     kill_repeatedly(shipped, tmp_path, args, [signal.SIGKILL], kills=10)

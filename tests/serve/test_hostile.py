@@ -52,11 +52,14 @@ def test_the_page_carries_the_token(server: BriefingServer) -> None:
     ],
     ids=["no token", "wrong token", "foreign origin", "null origin", "other port", "cross-site"],
 )
-def test_a_foreign_page_cannot_save_or_overwrite(server: BriefingServer, tiny: Path,
-                                                 headers: dict[str, str]) -> None:
+def test_a_foreign_page_cannot_save_or_overwrite(
+    server: BriefingServer, tiny: Path, headers: dict[str, str]
+) -> None:
     before = (tiny / "criteria/weights/even.yaml").read_bytes()
-    for body in ({"id": "planted", "weights": WEIGHTS},
-                 {"id": "even", "weights": WEIGHTS, "overwrite": True}):
+    for body in (
+        {"id": "planted", "weights": WEIGHTS},
+        {"id": "even", "weights": WEIGHTS, "overwrite": True},
+    ):
         status, _ = call_json(server, "/api/profiles", body, headers=headers)
         assert status == 403
     status, _ = call_json(server, "/api/rank", {"weights": WEIGHTS}, headers=headers)
@@ -67,8 +70,12 @@ def test_a_foreign_page_cannot_save_or_overwrite(server: BriefingServer, tiny: P
 
 def test_the_page_own_origin_may_save(server: BriefingServer, tiny: Path) -> None:
     origin = server.url.rstrip("/")
-    status, _ = call_json(server, "/api/profiles", {"id": "mine", "weights": WEIGHTS},
-                          headers={"Origin": origin, "Sec-Fetch-Site": "same-origin"})
+    status, _ = call_json(
+        server,
+        "/api/profiles",
+        {"id": "mine", "weights": WEIGHTS},
+        headers={"Origin": origin, "Sec-Fetch-Site": "same-origin"},
+    )
     assert status == 201 and "mine" in saved(tiny)
 
 
@@ -112,8 +119,12 @@ def test_simultaneous_saves_of_one_id_give_one_201(
 
 @pytest.mark.parametrize(
     "pid, phrase",
-    [("nl\n", "not a valid profile id"), ("a" * 300, "limit id_length"),
-     ("../../x", "not a valid profile id"), ("con\r\nX-Injected: 1", "not a valid")],
+    [
+        ("nl\n", "not a valid profile id"),
+        ("a" * 300, "limit id_length"),
+        ("../../x", "not a valid profile id"),
+        ("con\r\nX-Injected: 1", "not a valid"),
+    ],
     ids=["newline", "300 characters", "traversal", "header injection"],
 )
 def test_odd_ids_get_400(server: BriefingServer, tiny: Path, pid: str, phrase: str) -> None:
@@ -123,8 +134,9 @@ def test_odd_ids_get_400(server: BriefingServer, tiny: Path, pid: str, phrase: s
 
 
 def test_a_name_with_a_newline_gets_400(server: BriefingServer, tiny: Path) -> None:
-    status, out = call_json(server, "/api/profiles", {"id": "x", "name": "a\nb",
-                                                      "weights": WEIGHTS})
+    status, out = call_json(
+        server, "/api/profiles", {"id": "x", "name": "a\nb", "weights": WEIGHTS}
+    )
     assert status == 400 and "one line" in out["error"] and saved(tiny) == {"even"}
 
 
@@ -142,9 +154,7 @@ def test_memo_of_an_unknown_profile_with_a_newline_sends_no_header_break(
     assert all("\n" not in v and "\r" not in v for v in headers.values())
 
 
-def test_idle_clients_do_not_block_others(
-    tiny: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_idle_clients_do_not_block_others(tiny: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Handler, "timeout", 1)
     with running(tiny) as server:
         host, port = server.server_address[:2]
@@ -166,8 +176,13 @@ def test_the_listen_backlog_takes_a_burst(server: BriefingServer) -> None:
 
 
 def test_static_paths_cannot_climb(server: BriefingServer) -> None:
-    for path in ("/../server.py", "/static/../api.py", "/%2e%2e/api.py", "//etc/passwd",
-                 "/app.js/../../api.py"):
+    for path in (
+        "/../server.py",
+        "/static/../api.py",
+        "/%2e%2e/api.py",
+        "//etc/passwd",
+        "/app.js/../../api.py",
+    ):
         status, _, body = call(server, path)
         assert status in (400, 404) and b"import" not in body
 
@@ -175,4 +190,3 @@ def test_static_paths_cannot_climb(server: BriefingServer) -> None:
 def test_a_body_over_the_cap_is_refused(server: BriefingServer) -> None:
     status, _, data = call(server, "/api/profiles", raw=b" " * ((1 << 20) + 1))
     assert status == 400 and b"bytes" in data
-

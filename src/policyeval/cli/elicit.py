@@ -31,6 +31,7 @@ from policyeval.cli.common import (
 if TYPE_CHECKING:
     from policyeval.weighting.elicit import Elicitation
 
+
 class Method(StrEnum):
     """Methods that can be elicited."""
 
@@ -114,7 +115,7 @@ def elicit(
     try:
         write_atomic(path, dump_yaml(data, header), exclusive=not force)
     except FileExistsError:
-        usage_error(f"{rel} appeared meanwhile; use --force to overwrite it or choose another --name")
+        usage_error(f"{rel} appeared meanwhile; use --force to overwrite it or another --name")
     try:
         compute_weights(load(workspace), name)
     except WorkspaceError:

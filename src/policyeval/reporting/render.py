@@ -214,7 +214,9 @@ def write_files(out: Path, files: Mapping[str, bytes]) -> list[Path]:
             written.append(write_atomic(targets[rel], data))
         except WorkspaceError as err:
             raise WorkspaceError(
-                [Issue("out-unwritable", f"cannot write '{out / rel}': {i.message}", "", "--out")
-                 for i in err.issues]
+                [
+                    Issue("out-unwritable", f"cannot write '{out / rel}': {i.message}", "", "--out")
+                    for i in err.issues
+                ]
             ) from err
     return [out / Path(p).relative_to(Path(os.path.abspath(out)).resolve()) for p in written]

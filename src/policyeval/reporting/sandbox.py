@@ -112,8 +112,11 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
             if func.__name__ == "do_format" and len(args) > 0:
                 _format_string(args[0])
             if func.__name__ == "do_join" and len(args) > 1 and isinstance(args[1], list | tuple):
-                _size(sum(len(x) for x in args[1] if isinstance(x, str)),
-                      limit("template_output"), "characters from a join")
+                _size(
+                    sum(len(x) for x in args[1] if isinstance(x, str)),
+                    limit("template_output"),
+                    "characters from a join",
+                )
             return _result(func(*args, **kwargs))
 
         return guarded
