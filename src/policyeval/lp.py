@@ -150,19 +150,28 @@ def _private_files(solver: Any) -> Iterator[None]:
     """Point CBC's model and solution files (``.mps``, ``.sol``) to a private folder.
 
     The folder is made 0700 (other users cannot read the model) and removed on the
-    way out, also on Ctrl-C and SIGTERM (``policyeval`` turns it into an exit).
+    way out, also on Ctrl-C and SIGTERM (see :mod:`policyeval.interrupt`).
     """
+    import secrets
     import shutil
     import tempfile
 
-    folder = tempfile.mkdtemp(prefix="policyeval-lp-")
+    from policyeval.interrupt import forget, stop_processes_using, track
+
+    folder = os.path.join(tempfile.gettempdir(), f"policyeval-lp-{secrets.token_hex(8)}")
+    track(folder, folder=True)  # before it exists: a SIGTERM at any moment removes it
+    os.mkdir(folder, 0o700)
     saved = solver.tmpDir
     solver.tmpDir = folder
     try:
         yield
+    except BaseException:
+        stop_processes_using(folder)  # else CBC may still write its .sol file there
+        raise
     finally:
         solver.tmpDir = saved
         shutil.rmtree(folder, ignore_errors=True)
+        forget(folder)
 
 
 def status(prob: pulp.LpProblem, solver: Any = None) -> str:

@@ -172,3 +172,11 @@ def test_html_memos_escape_user_text_and_forbid_external_loads(tmp_path: Path) -
         assert "<link rel=attachment" not in html
         assert CSP_META.replace("'", "&#39;") in html or CSP_META in html
         assert "default-src 'none'" in html
+
+
+def test_a_syntax_error_names_the_template_inside_the_workspace(tmp_path: Path) -> None:
+    root = workspace(tmp_path, {MEMO: "{% for x in %}"})
+    code, stderr = report(root.resolve(), "--out", str(tmp_path / "out"))
+    assert code == 2
+    [line] = problem_lines(stderr)
+    assert line.startswith("reports/templates/memo.md.j2, line 1: syntax error"), line

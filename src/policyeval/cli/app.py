@@ -7,7 +7,6 @@ level, so that ``policyeval --help`` stays fast.
 from __future__ import annotations
 
 import importlib
-import signal
 import sys
 from collections.abc import Iterable
 from typing import Annotated
@@ -76,18 +75,15 @@ def build(modules: Iterable[str] = COMMAND_MODULES) -> typer.Typer:
 app = build()
 
 
-def _terminate(signum: int, frame: object) -> None:
-    """SIGTERM ends the run like Ctrl-C does: ``finally`` blocks remove temporary files."""
-    raise SystemExit(128 + signum)
-
-
 def main() -> None:
     """Console-script entry point.
 
     Typer builds the parameters of every registered command on each run; when the
     command is named, only its module is registered, so that it starts faster.
     """
-    signal.signal(signal.SIGTERM, _terminate)
+    from policyeval.interrupt import install
+
+    install()  # SIGTERM removes temporary files and stops solvers, then exits 143
     words = [a for a in sys.argv[1:] if not a.startswith("-")]
     name = words[0] if words else None
     (build([COMMANDS[name]]) if name in COMMANDS else app)()

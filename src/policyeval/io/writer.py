@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import secrets
 import threading
 from pathlib import Path, PurePath
 from typing import Any
@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from policyeval.errors import Issue, WorkspaceError
+from policyeval.interrupt import forget, track
 from policyeval.safepath import resolve_write_path
 
 TMP_SUFFIX = ".tmp"
@@ -64,9 +65,9 @@ def write_atomic(path: Path, data: bytes | str, *, exclusive: bool = False) -> P
     try:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(
-                prefix=f".{path.name[:64]}.", suffix=TMP_SUFFIX, dir=path.parent
-            )
+            tmp = str(path.parent / f".{path.name[:64]}.{secrets.token_hex(6)}{TMP_SUFFIX}")
+            track(tmp)  # before it exists: a SIGTERM at any moment removes it
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except OSError as err:
             raise _unwritable(err, path.parent) from err
         with os.fdopen(fd, "wb") as handle:
@@ -82,10 +83,11 @@ def write_atomic(path: Path, data: bytes | str, *, exclusive: bool = False) -> P
         raise
     except OSError as err:
         raise _unwritable(err, path) from err
-    finally:  # also on KeyboardInterrupt and SIGTERM (see cli.app.main)
+    finally:  # also on Ctrl-C; on SIGTERM, policyeval.interrupt removes it
         if tmp:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
+            forget(tmp)
     _sync_folder(path.parent)
     return path
 
