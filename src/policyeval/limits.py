@@ -11,7 +11,7 @@ name               default      what it bounds
 file_bytes         16 MiB       bytes of one input file (YAML, CSV)
 yaml_nodes         200,000      values in one YAML file, aliases expanded
 rows               100,000      data rows of a CSV file (``criteria/countries.csv``)
-options            5,000        option files in ``options/``
+options            1,000        option files in ``options/``
 criteria           200          criteria in ``criteria/criteria.yaml``
 magnitude          1e15         absolute value of any number (nonzero ones are >= 1e-15)
 samples            10,000,000   Monte Carlo samples (``--samples``)
@@ -33,7 +33,7 @@ DEFAULTS: dict[str, float] = {
     "file_bytes": 16 * 1024 * 1024,
     "yaml_nodes": 200_000,
     "rows": 100_000,
-    "options": 5_000,
+    "options": 1_000,
     "criteria": 200,
     "magnitude": 1e15,
     "samples": 10_000_000,
