@@ -5,7 +5,9 @@ Writers and the solver wrapper register what they create while it exists
 SIGTERM handler: it removes what is registered, stops the CBC processes working in
 a registered folder, and exits with 143 at once. (Raising an exception from the
 handler instead could land in a finalizer, where Python ignores it.) Ctrl-C keeps
-Python's ``KeyboardInterrupt``, whose ``finally`` blocks do the same clean-up.
+Python's ``KeyboardInterrupt``: ``finally`` blocks clean up, and ``policyeval``'s
+entry point calls :func:`cleanup` on the way out for anything an interruption
+between two statements left registered.
 """
 
 from __future__ import annotations
@@ -42,8 +44,8 @@ def stop_processes_using(folder: str) -> None:
             continue
 
 
-def terminate(signum: int, frame: FrameType | None) -> None:
-    """SIGTERM handler: remove every registered path, then exit with ``128 + signum``."""
+def cleanup() -> None:
+    """Remove every registered path (stopping the solvers working in a folder)."""
     for path, folder in list(_LIVE.items()):
         try:
             if folder:
@@ -53,6 +55,12 @@ def terminate(signum: int, frame: FrameType | None) -> None:
                 os.unlink(path)
         except OSError:
             pass
+        forget(path)
+
+
+def terminate(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM handler: :func:`cleanup`, then exit with ``128 + signum`` at once."""
+    cleanup()
     os._exit(128 + signum)
 
 

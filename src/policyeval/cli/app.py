@@ -86,4 +86,9 @@ def main() -> None:
     install()  # SIGTERM removes temporary files and stops solvers, then exits 143
     words = [a for a in sys.argv[1:] if not a.startswith("-")]
     name = words[0] if words else None
-    (build([COMMANDS[name]]) if name in COMMANDS else app)()
+    try:
+        (build([COMMANDS[name]]) if name in COMMANDS else app)()
+    finally:
+        from policyeval.interrupt import cleanup
+
+        cleanup()  # what a Ctrl-C between two statements left behind
