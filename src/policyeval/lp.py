@@ -147,6 +147,35 @@ def _quiet_stdout() -> Iterator[None]:
         os.close(saved)
 
 
+@contextlib.contextmanager
+def _private_files(solver: Any) -> Iterator[None]:
+    """Point CBC's model and solution files (``.mps``, ``.sol``) to a private folder.
+
+    The folder is made 0700 (other users cannot read the model) and removed on the
+    way out, also on Ctrl-C and SIGTERM (see :mod:`policyeval.interrupt`).
+    """
+    import secrets
+    import shutil
+    import tempfile
+
+    from policyeval.interrupt import forget, stop_processes_using, track
+
+    folder = os.path.join(tempfile.gettempdir(), f"policyeval-lp-{secrets.token_hex(8)}")
+    track(folder, folder=True)  # before it exists: a SIGTERM at any moment removes it
+    os.mkdir(folder, 0o700)
+    saved = solver.tmpDir
+    solver.tmpDir = folder
+    try:
+        yield
+    except BaseException:
+        stop_processes_using(folder)  # else CBC may still write its .sol file there
+        raise
+    finally:
+        solver.tmpDir = saved
+        shutil.rmtree(folder, ignore_errors=True)
+        forget(folder)
+
+
 def status(prob: pulp.LpProblem, solver: Any = None) -> str:
     """Solve ``prob`` and return PuLP's status text (``"Optimal"``...); never raises."""
     import pulp
@@ -157,7 +186,8 @@ def status(prob: pulp.LpProblem, solver: Any = None) -> str:
             with _quiet_stdout():
                 prob.solve(solver)
         else:
-            prob.solve(solver)
+            with _private_files(solver):
+                prob.solve(solver)
     except pulp.PulpSolverError:
         # CBC writes no solution file when its preprocessing proves a binary model
         # infeasible ("Pre-processing says infeasible or unbounded"); PuLP then raises

@@ -34,7 +34,8 @@ LAYERS = {
     "lp": 3,
     "io": 2,
     "model": 1,
-    "errors": 0, "display": 0, "charts": 0, "limits": 0, "safepath": 0, "_version": 0,
+    "limits": 0.5, "safepath": 0.5,
+    "errors": 0, "display": 0, "charts": 0, "_version": 0, "interrupt": 0,
 }  # fmt: skip
 
 

@@ -41,6 +41,33 @@ ARGUMENT_CASES: list = [
     ("unknown report template", ["report", "--template", "nope"], "--template", "Choices:"),
     ("unknown report format", ["report", "--format", "docx"], "--format", "Choices:"),
     ("report samples zero", ["report", "--samples", "0"], "--samples", ">= 1"),
+    # hostile arguments (attack report 2026-11-30, R17, R20, R24 and the limits)
+    ("budget nan", ["optimize", "--budget", "nan"], "--budget", "finite number"),
+    ("budget inf", ["optimize", "--budget", "inf"], "--budget", "finite number"),
+    ("budget 1e400", ["optimize", "--budget", "1e400"], "--budget", "finite number"),
+    ("budget 1e300", ["optimize", "--budget", "1e300"], "--budget", "too large"),
+    ("allocate budget nan", ["allocate", "--budget", "nan"], "--budget", "finite number"),
+    ("allocate budget 1e400", ["allocate", "--budget", "1e400"], "--budget", "finite number"),
+    (
+        "frontier points 100000",
+        ["frontier", "--points", "100000"],
+        "--points",
+        "limit frontier_points",
+    ),
+    (
+        "sensitivity samples 1e8",
+        ["sensitivity", "--samples", "100000000"],
+        "--samples",
+        "POLICYEVAL_MAX_SAMPLES",
+    ),
+    ("sensitivity chunk 5e7", ["sensitivity", "--chunk", "50000000"], "--chunk", "limit chunk"),
+    ("report samples 1e8", ["report", "--samples", "100000000"], "--samples", "limit samples"),
+    (
+        "robust samples 1e8",
+        ["optimize", "--robust", "--samples", "100000000"],
+        "--samples",
+        "limit samples",
+    ),
 ]
 
 

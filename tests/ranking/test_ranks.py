@@ -32,3 +32,29 @@ def test_competition_rank_vectorized_over_leading_axes():
     ranks = competition_rank(values)
     assert ranks.shape == (3, 4, 5)
     assert np.array_equal(ranks[2, 1], competition_rank(values[2, 1]))
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_sorted_path_matches_the_pairwise_definition(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above PAIRWISE_MAX values, ranks come from a sort: same ranks, near-ties included."""
+    from policyeval.ranking import ranks
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(ranks.PAIRWISE_MAX + 1, 300))
+    base = rng.choice([-1e6, -1.0, 0.0, 1e-13, 2.0, 3.5, 1e9], size=(2, n))
+    jitter = rng.choice([0.0, 1e-13, -1e-13, 1e-11, 0.5], size=(2, n))
+    values = base + jitter * np.maximum(1.0, np.abs(base))
+    for higher in (True, False):
+        fast = ranks.competition_rank(values, higher)
+        monkeypatch.setattr(ranks, "PAIRWISE_MAX", 10**9)
+        assert (fast == ranks.competition_rank(values, higher)).all()
+        monkeypatch.setattr(ranks, "PAIRWISE_MAX", 64)
+
+
+def test_ranking_many_values_needs_no_square_memory() -> None:
+    """30,000 values would need 7 GB pairwise (attack report R18)."""
+    values = np.random.default_rng(0).normal(size=30_000)
+    ranks = competition_rank(values)
+    assert sorted(ranks.tolist()) == list(range(1, 30_001))

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from policyeval.serve import BriefingServer, make_server
+from policyeval.serve.server import TOKEN_HEADER
 
 MEMO_DATE = "2026-01-02"
 
@@ -38,9 +39,11 @@ def call(
     headers: dict[str, str] | None = None,
     raw: bytes | None = None,
 ) -> tuple[int, dict[str, str], bytes]:
-    """``(status, headers, body)`` of a GET, or of a JSON POST when ``body``/``raw`` is given."""
+    """``(status, headers, body)`` of a GET, or of a JSON POST when ``body``/``raw`` is given.
+
+    POSTs carry the server's page token (``headers`` may replace it)."""
     data = raw if raw is not None else None if body is None else json.dumps(body).encode()
-    head = {"Content-Type": "application/json"} if data is not None else {}
+    head = {"Content-Type": "application/json", TOKEN_HEADER: server.token} if data else {}
     head.update(headers or {})
     req = urllib.request.Request(server.url.rstrip("/") + path, data=data, headers=head)
     try:

@@ -197,7 +197,7 @@ def test_save_profile_refuses_an_existing_id_unless_overwrite(server, tiny: Path
     before = path.read_text(encoding="utf-8")
     body = {"id": "even", "weights": {"benefit": 2, "reach": 1, "cost": 1}}
     status, out = call_json(server, "/api/profiles", body)
-    assert status == 400 and out["issues"][0]["code"] == "profile-exists"
+    assert status == 409 and out["issues"][0]["code"] == "profile-exists"
     assert path.read_text(encoding="utf-8") == before
     status, _ = call_json(server, "/api/profiles", {**body, "overwrite": True})
     assert status == 201

@@ -91,8 +91,16 @@ def main() -> None:
     Typer builds the parameters of every registered command on each run; when the
     command is named, only its module is registered, so that it starts faster.
     """
+    from policyeval.interrupt import install
+
     for var in BLAS_THREADS:
         os.environ.setdefault(var, "1")
+    install()  # SIGTERM removes temporary files and stops solvers, then exits 143
     words = [a for a in sys.argv[1:] if not a.startswith("-")]
     name = words[0] if words else None
-    (build([COMMANDS[name]]) if name in COMMANDS else app)()
+    try:
+        (build([COMMANDS[name]]) if name in COMMANDS else app)()
+    finally:
+        from policyeval.interrupt import cleanup
+
+        cleanup()  # what a Ctrl-C between two statements left behind

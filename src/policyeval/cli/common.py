@@ -14,6 +14,7 @@ import io
 import json
 import math
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from enum import StrEnum
@@ -95,7 +96,18 @@ def print_issues(issues: Iterable[Any]) -> None:
     noun = "problem" if len(issues) == 1 else "problems"
     err_console_print(f"error: {len(issues)} {noun} found:")
     for issue in issues:
-        err_console_print(f"  - {issue}")
+        err_console_print(f"  - {_visible(str(issue))}")
+
+
+def _visible(text: str) -> str:
+    r"""Control characters shown as escapes, so that one problem stays one line.
+
+    Examples
+    --------
+    >>> _visible("packages.both\nx")
+    'packages.both\\nx'
+    """
+    return re.sub(r"[\x00-\x1f\x7f]", lambda m: repr(m.group())[1:-1], text)
 
 
 def load(workspace: Path) -> Workspace:
@@ -122,7 +134,7 @@ def as_flag(issue: Any) -> Any:
     """
     from dataclasses import replace
 
-    if issue.file or not issue.entry or not issue.entry.replace("_", "").isalpha():
+    if issue.file or not re.fullmatch(r"[a-z][a-z_]*", issue.entry or ""):
         return issue
     return replace(issue, entry="--" + issue.entry.replace("_", "-"))
 
@@ -132,6 +144,27 @@ def usage_error(message: str, entry: str = "") -> None:
     from policyeval.errors import Issue, WorkspaceError
 
     raise WorkspaceError([Issue("bad-argument", message, "", entry)])
+
+
+def check_number(value: float | None, option: str) -> None:
+    """A usage error unless ``value`` is None or a finite number of a sane size (limit
+    ``magnitude``): ``--budget nan``, ``inf`` or ``1e400`` stop here (exit code 2)."""
+    if value is None:
+        return
+    from policyeval.io.checks import magnitude_problem
+
+    if not math.isfinite(value):
+        usage_error(f"must be a finite number. Got {value} instead; give a number", option)
+    if (problem := magnitude_problem(value)) is not None:
+        usage_error(problem, option)
+
+
+def check_size(name: str, value: int | None, option: str) -> None:
+    """A usage error naming the limit when ``value`` is over limit ``name`` (see limits)."""
+    if value is not None:
+        from policyeval.limits import check
+
+        check(name, value, "", "", option)
 
 
 def check_choice(

@@ -11,7 +11,6 @@ line; a line holding only a comment is skipped.
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Iterator
 from enum import StrEnum
@@ -31,8 +30,6 @@ from policyeval.cli.common import (
 
 if TYPE_CHECKING:
     from policyeval.weighting.elicit import Elicitation
-
-ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 class Method(StrEnum):
@@ -76,18 +73,18 @@ def elicit(
 ) -> None:
     """Elicit a weight profile interactively (answers may come from stdin or --answers)."""
     from policyeval.errors import WorkspaceError
-    from policyeval.io.writer import write_atomic, write_yaml
+    from policyeval.io.checks import id_problem, valid_id
+    from policyeval.io.writer import dump_yaml, write_atomic
+    from policyeval.safepath import resolve_write_path
     from policyeval.weighting import compute_weights
     from policyeval.weighting.elicit import INTRO, Elicitation
 
-    if not ID.match(name):
-        usage_error(
-            f"'{name}' is not a valid profile id; use lowercase letters, digits and _ "
-            "(starting with a letter)",
-            "--name",
-        )
+    if not valid_id(name):
+        usage_error(id_problem(name, "profile id"), "--name")
+    if display_name is not None and (not display_name.strip() or "\n" in display_name):
+        usage_error("the profile name must be one line of text", "--display-name")
     rel = f"criteria/weights/{name}.yaml"
-    path = workspace / rel
+    path = resolve_write_path(workspace, rel, "--name")
     if path.exists() and not force:
         usage_error(f"{rel} already exists; use --force to overwrite it or choose another --name")
     ws = load(workspace)
@@ -115,7 +112,10 @@ def elicit(
         f"Weight profile elicited with `policyeval elicit --method {method.value}`.\n"
         "Edit it by hand, or run the command again with --force."
     )
-    write_yaml(path, data, header)
+    try:
+        write_atomic(path, dump_yaml(data, header), exclusive=not force)
+    except FileExistsError:
+        usage_error(f"{rel} appeared meanwhile; use --force to overwrite it or another --name")
     try:
         compute_weights(load(workspace), name)
     except WorkspaceError:

@@ -22,7 +22,7 @@ def init(
     """Create a workspace with commented example files that validate, then say what to run next."""
     from importlib.resources import files
 
-    from policyeval.io.writer import write_atomic
+    from policyeval.io.writer import write_file
 
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         usage_error(
@@ -39,9 +39,9 @@ def init(
             if child.is_dir():
                 todo.append((child, rel / child.name))
             elif child.name.endswith(".yaml"):
-                written.append(write_atomic(directory / rel / child.name, child.read_bytes()))
+                written.append(write_file(directory, rel / child.name, child.read_bytes()))
     for path in sorted(written):
-        typer.echo(f"wrote {path}")
+        typer.echo(f"wrote {directory / path.relative_to(directory.resolve())}")
     w = f"-w {directory}"
     typer.echo(
         "\nA decision to replace with yours: edit the commented files, then run\n"

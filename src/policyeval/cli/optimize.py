@@ -13,6 +13,8 @@ from policyeval.cli.common import (
     ProfileOpt,
     WorkspaceOpt,
     analyze,
+    check_number,
+    check_size,
     console,
     emit_csv,
     emit_json,
@@ -86,6 +88,8 @@ def optimize(
 ) -> None:
     """The best set of measures to fund within a budget (exact MILP): the most value added
     over the baseline."""
+    check_number(budget, "--budget")
+    check_size("samples", samples, "--samples")
     a = analyze(workspace, profile)
     ws = a.case
     policy = {
@@ -164,6 +168,7 @@ def frontier(
     """Best portfolio value against budget, at every budget where the portfolio changes."""
     from policyeval.optimization.frontier import frontier_svg
 
+    check_size("frontier_points", points, "--points")
     a = analyze(workspace, profile)
     ws = a.case
     result = a.frontier(points, solver)
@@ -201,6 +206,7 @@ def allocate(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Split the budget across measures, targets and channels (options/allocation.yaml)."""
+    check_number(budget, "--budget")
     a = analyze(workspace, profile)
     ws = a.case
     result = a.allocation(budget, solver)

@@ -13,6 +13,7 @@ from policyeval.cli.common import (
     WorkspaceOpt,
     analyze,
     check_choice,
+    check_size,
     handle_errors,
     usage_error,
 )
@@ -103,6 +104,7 @@ def report(
     memo_date = _date(date)
     if samples < 1:
         usage_error(f"must be an integer >= 1. Got {samples} instead.", "--samples")
+    check_size("samples", samples, "--samples")
     target = out if out is not None else workspace / "reports"
     check_writable(target)
     a = analyze(workspace, profile)

@@ -15,6 +15,7 @@ from policyeval.cli.common import (
     WorkspaceOpt,
     analyze,
     check_choice,
+    check_size,
     console,
     emit_csv,
     emit_json,
@@ -88,6 +89,8 @@ def sensitivity(
         check_params(method, {})  # an unknown name: a did-you-mean
     else:
         check_choice(method, METHODS, "--method")
+    check_size("samples", samples, "--samples")
+    check_size("chunk", chunk, "--chunk")
     a = analyze(workspace, profile)
     ws = a.case
     chosen = [p.strip() for p in profiles.split(",") if p.strip()] if profiles else None

@@ -15,7 +15,44 @@ from typing import Any
 
 from policyeval.errors import Issue, did_you_mean
 
-ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*\Z")
+r"""An id: a lowercase letter, then lowercase letters, digits and ``_`` (``\Z``: no final
+newline slips through, as it would with ``$``)."""
+
+
+def valid_id(value: Any) -> bool:
+    r"""Whether ``value`` is an id that file names can be built from.
+
+    It matches :data:`ID_PATTERN` and is at most ``id_length`` characters
+    (:mod:`policyeval.limits`).
+
+    Examples
+    --------
+    >>> valid_id("bus_lanes"), valid_id("nl\n"), valid_id("../x"), valid_id("a" * 300)
+    (True, False, False, False)
+    """
+    from policyeval.limits import limit
+
+    return (
+        isinstance(value, str)
+        and len(value) <= limit("id_length")
+        and ID_PATTERN.match(value) is not None
+    )
+
+
+def id_problem(value: Any, what: str = "id") -> str:
+    """Why ``value`` is not a valid id (``what``: how to call it), with the fix."""
+    from policyeval.limits import env_var, limit
+
+    if isinstance(value, str) and ID_PATTERN.match(value):
+        return (
+            f"the {what} is {len(value)} characters long, more than the limit id_length = "
+            f"{int(limit('id_length'))}; use a shorter id (or set {env_var('id_length')})"
+        )
+    return (
+        f"{_show(value)} is not a valid {what}; use lower-case letters, digits and _ "
+        "starting with a letter (e.g. root_causes)"
+    )
 
 
 class Checker:
@@ -94,6 +131,9 @@ class Checker:
         if not math.isfinite(x):
             self.add("not-finite", entry, f"expected a finite number, got {_show(value)}")
             return None
+        if (problem := magnitude_problem(x)) is not None:
+            self.add("out-of-range", entry, problem)
+            return None
         if minimum is not None and x < minimum:
             self.add(
                 "out-of-range",
@@ -120,14 +160,9 @@ class Checker:
         return None
 
     def identifier(self, value: Any, entry: str) -> str | None:
-        """An id matching ``^[a-z][a-z0-9_]*$``."""
-        if not isinstance(value, str) or not ID_PATTERN.match(value):
-            self.add(
-                "bad-id",
-                entry,
-                f"{_show(value)} is not a valid id; use lower-case letters, digits and _ "
-                "starting with a letter (e.g. root_causes)",
-            )
+        """An id (see :func:`valid_id`)."""
+        if not valid_id(value):
+            self.add("bad-id", entry, id_problem(value))
             return None
         return value
 
@@ -175,6 +210,33 @@ class Checker:
                 continue
             out.append(ref)
         return out
+
+
+def magnitude_problem(x: float) -> str | None:
+    """Why ``x`` is too large or too small to compute with safely, or None.
+
+    Numbers must be 0 or have a magnitude between ``1/magnitude`` and ``magnitude``
+    (limit ``magnitude``, 1e15 by default): spans, sums and reciprocals of such
+    numbers stay finite and well inside the solvers' tolerances.
+
+    Examples
+    --------
+    >>> magnitude_problem(2.5e6) is None, magnitude_problem(0.0) is None
+    (True, True)
+    >>> magnitude_problem(1.7e308)[:40]
+    '1.7e+308 is too large to compute with: n'
+    """
+    from policyeval.limits import env_var, limit
+
+    cap = limit("magnitude")
+    if x == 0 or 1 / cap <= abs(x) <= cap:
+        return None
+    size = "large" if abs(x) > cap else "small"
+    return (
+        f"{x:g} is too {size} to compute with: numbers must be 0 or between {1 / cap:g} and "
+        f"{cap:g} in size (limit magnitude); use other units (e.g. millions), or set "
+        f"{env_var('magnitude')}"
+    )
 
 
 def parse_number(value: Any, allow_fraction: bool = False) -> float | None:

@@ -15,6 +15,7 @@ from policyeval.io.allocation import FILE as ALLOCATION
 from policyeval.io.checks import ID_PATTERN, Checker
 from policyeval.io.profiles import Tree, check_group_cycles, check_profile
 from policyeval.io.safe_yaml import read_text, read_yaml
+from policyeval.limits import check as check_limit
 from policyeval.model.workspace import (
     Criterion,
     Group,
@@ -114,6 +115,8 @@ def load_workspace(root: str | Path = ".") -> Workspace:
         before = len(issues)
         text, found = read_text(root / COUNTRIES, COUNTRIES, digests)
         issues += found
+        if text is not None:
+            check_limit("rows", text.count("\n"), "lines", COUNTRIES)
         countries = parse_countries(text, issues) if text is not None else {}
         countries_ok = len(issues) == before
     allocation = None
@@ -246,6 +249,8 @@ def _criteria(
     if ck.mapping(data, "", "a mapping with 'criteria:' (and optionally 'groups:')") is None:
         return {}, (), (), False
     ck.keys(data, "", CRITERIA_KEYS, required=("criteria",))
+    listed = data.get("criteria")
+    check_limit("criteria", len(listed) if isinstance(listed, list) else 0, "criteria", ck.file)
     groups: list[Group] = []
     raw_groups = data.get("groups") or []
     if not isinstance(raw_groups, list):
@@ -448,6 +453,7 @@ def _options(
     ``criteria`` None: the criteria are unknown, scores are not checked against them.
     """
     paths = [p for p in sorted((root / "options").glob("*.yaml")) if p.name not in NOT_OPTIONS]
+    check_limit("options", len(paths), "option files", "options/")
     if not paths:
         issues.append(Issue("no-options", "no option found; add options/ID.yaml files", "options/"))
         return (), []

@@ -8,7 +8,7 @@ into a 400 response with the issues.
 
 from __future__ import annotations
 
-import re
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,7 +23,8 @@ SAMPLES = 10_000
 page, ``policyeval sensitivity`` and the memo give the same figures for the same settings."""
 SEED = 0
 MEMO_SAMPLES = SAMPLES
-ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+_SAVE_LOCK = threading.Lock()
+"""Saves run one at a time: the existence check, the write and the reload go together."""
 MEMO_FORMATS = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8"}
 CURRENT = "current"
 """Id of the unsaved profile holding the page's weights in a memo."""
@@ -212,50 +213,58 @@ def save_profile(root: Path, body: Any) -> dict[str, Any]:
         or a workspace that no longer loads with the new file.
     """
     from policyeval.io import load_workspace
-    from policyeval.io.writer import write_yaml
+    from policyeval.io.checks import id_problem, valid_id
+    from policyeval.io.writer import dump_yaml, write_atomic
+    from policyeval.safepath import resolve_write_path
     from policyeval.weighting import compute_weights
 
     if not isinstance(body, Mapping):
         raise bad_request("the request body must be a JSON object")
     pid = body.get("id")
-    if not isinstance(pid, str) or not ID_RE.match(pid):
-        raise bad_request(
-            "the profile id must start with a lowercase letter and hold only lowercase "
-            f"letters, digits and '_' (like 'briefing_2026'). Got {pid!r} instead.",
-            "id",
-        )
+    if not valid_id(pid):
+        raise bad_request(id_problem(pid, "profile id"), "id")
     name = body.get("name") or pid
-    if not isinstance(name, str):
-        raise bad_request(f"the profile name must be text. Got {name!r} instead.", "name")
-    ws = load_workspace(root)
-    weights = parse_weights(ws, body.get("weights"))
-    overwrite = _flag(body, "overwrite", False)
-    path = Path(root) / "criteria" / "weights" / f"{pid}.yaml"
-    if path.exists() and not overwrite:
+    if not isinstance(name, str) or "\n" in name or len(name) > 200:
         raise bad_request(
-            f"profile '{pid}' already exists ({path.name}); choose another id or overwrite it",
-            "id",
-            "profile-exists",
+            f"the profile name must be one line of text of at most 200 characters. Got "
+            f"{name!r:.80} instead.",
+            "name",
         )
-    old = path.read_bytes() if path.exists() else None
+    overwrite = _flag(body, "overwrite", False)
+    rel = f"criteria/weights/{pid}.yaml"
+    path = resolve_write_path(root, rel, "id")
+    exists = bad_request(
+        f"profile '{pid}' already exists ({path.name}); choose another id or overwrite it",
+        "id",
+        "profile-exists",
+    )
     source = body.get("source")
     note = f", starting from profile '{source}'" if isinstance(source, str) and source else ""
-    data = {
-        "name": name.strip() or pid,
-        "method": "points",
-        "description": f"Weights set on the policyeval serve briefing page{note}.",
-        "points": {c: round(w * 100, 4) for c, w in weights.items()},
-    }
-    write_yaml(path, data, "Saved by policyeval serve; points are weights x 100.")
-    try:
-        saved = compute_weights(load_workspace(root), pid)
-    except WorkspaceError:
-        if old is None:
-            path.unlink(missing_ok=True)
-        else:
-            path.write_bytes(old)
-        raise
-    rel = path.relative_to(root).as_posix()
+    with _SAVE_LOCK:
+        ws = load_workspace(root)
+        weights = parse_weights(ws, body.get("weights"))
+        if path.exists() and not overwrite:
+            raise exists
+        old = path.read_bytes() if path.exists() else None
+        data = {
+            "name": name.strip() or pid,
+            "method": "points",
+            "description": f"Weights set on the policyeval serve briefing page{note}.",
+            "points": {c: round(w * 100, 4) for c, w in weights.items()},
+        }
+        text = dump_yaml(data, "Saved by policyeval serve; points are weights x 100.")
+        try:  # exclusive: another process saving the same id at once cannot be overwritten
+            write_atomic(path, text, exclusive=not overwrite)
+        except FileExistsError:
+            raise exists from None
+        try:
+            saved = compute_weights(load_workspace(root), pid)
+        except WorkspaceError:
+            if old is None:
+                path.unlink(missing_ok=True)
+            else:
+                write_atomic(path, old)
+            raise
     return {"id": pid, "name": data["name"], "file": rel, "weights": saved.weights}
 
 

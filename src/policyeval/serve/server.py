@@ -14,13 +14,22 @@ Bad input gives ``400 {"error", "issues"}``; anything unexpected gives
 It binds to 127.0.0.1 only, answers only requests addressed to that host
 (no DNS rebinding), takes only ``application/json`` POSTs (a foreign page
 cannot post without a CORS preflight, which is never granted), and its
-Content-Security-Policy lets the page load nothing from elsewhere.
+Content-Security-Policy lets the page load nothing from elsewhere. Every POST
+must also carry the per-run token embedded in the served page (header
+``X-Policyeval-Token``) and come from no Origin or the page's own, so another
+site the analyst visits cannot drive it. Bodies are capped at ``MAX_BODY``;
+idle connections time out after ``TIMEOUT`` seconds and at most
+``MAX_CONNECTIONS`` are served at once, so a hung client blocks no one; saves
+run one at a time and never replace a profile without ``overwrite`` (409).
 """
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
+import secrets
+import threading
 from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -39,6 +48,12 @@ if TYPE_CHECKING:
 HOST = "127.0.0.1"
 PORT = 8765
 MAX_BODY = 1 << 20
+TIMEOUT = 15
+"""Seconds a connection may stay silent before it is closed."""
+MAX_CONNECTIONS = 256
+"""Connections served at once; more are closed at once (file descriptors stay available)."""
+TOKEN_HEADER = "X-Policyeval-Token"
+TOKEN_META = '<meta name="policyeval-token" content="{}">'
 STATIC = {
     "/": ("index.html", "text/html; charset=utf-8"),
     "/index.html": ("index.html", "text/html; charset=utf-8"),
@@ -56,6 +71,7 @@ class BriefingServer(ThreadingHTTPServer):
     """The HTTP server, holding the workspace folder and its last good load."""
 
     daemon_threads = True
+    request_queue_size = 128  # socketserver's 5 resets bursts of parallel saves
 
     def __init__(
         self,
@@ -70,7 +86,32 @@ class BriefingServer(ThreadingHTTPServer):
         self.workspace: Workspace = load_workspace(self.root)  # fail before listening
         self.memo_samples = memo_samples
         self.date = date
+        self.token = secrets.token_urlsafe(32)
+        self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
         super().__init__(address, Handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Serve in a thread, or close at once when ``MAX_CONNECTIONS`` are busy."""
+        if not self._slots.acquire(blocking=False):
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        """Handle one connection and free its slot."""
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def origins(self) -> set[str]:
+        """The Origin values of the page itself."""
+        port = self.server_address[1]
+        return {f"http://{host}:{port}" for host in ("127.0.0.1", "localhost", "[::1]")}
 
     def reload(self) -> Workspace:
         """Load the workspace again (raises WorkspaceError) and keep it."""
@@ -91,6 +132,7 @@ class Handler(BaseHTTPRequestHandler):
 
     server: BriefingServer
     server_version = "policyeval-serve"
+    timeout = TIMEOUT
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         """Log requests at debug level instead of printing them."""
@@ -124,7 +166,8 @@ class Handler(BaseHTTPRequestHandler):
                 }
                 for i in err.issues
             ]
-            self._json({"error": "; ".join(str(i) for i in err.issues), "issues": issues}, 400)
+            status = 409 if any(i.code == "profile-exists" for i in err.issues) else 400
+            self._json({"error": "; ".join(str(i) for i in err.issues), "issues": issues}, status)
         except (BrokenPipeError, ConnectionResetError):
             log.debug("the client left before the answer to %s %s", self.command, path)
         except Exception as err:  # noqa: BLE001 - never send a traceback to the page
@@ -139,6 +182,9 @@ class Handler(BaseHTTPRequestHandler):
         if path in STATIC:
             name, ctype = STATIC[path]
             body = resources.files("policyeval.serve").joinpath("static", name).read_bytes()
+            if name == "index.html":  # the per-run token the page sends with every POST
+                meta = TOKEN_META.format(self.server.token).encode()
+                body = body.replace(b'<meta charset="utf-8">', b'<meta charset="utf-8">' + meta)
             self._send(body, ctype)
         elif path == "/api/state":
             self._json(api.state(self.server.reload()))
@@ -147,13 +193,22 @@ class Handler(BaseHTTPRequestHandler):
             name, ctype, body = api.memo(
                 self.server.workspace, query, self.server.date(), self.server.memo_samples
             )
-            self._send(body, ctype, {"Content-Disposition": f'attachment; filename="{name}"'})
+            safe = "".join(c if c.isascii() and (c.isalnum() or c in "._-") else "_" for c in name)
+            self._send(body, ctype, {"Content-Disposition": f'attachment; filename="{safe}"'})
         else:
             self._json({"error": f"not found: {path}", "issues": []}, 404)
 
     def _post(self, path: str) -> None:
         if path not in ("/api/rank", "/api/profiles"):
             self._json({"error": f"not found: {path}", "issues": []}, 404)
+            return
+        if not self._same_origin():
+            msg = "requests from other sites are refused; use the page this server serves"
+            self._json({"error": msg, "issues": []}, 403)
+            return
+        if not hmac.compare_digest(self.headers.get(TOKEN_HEADER) or "", self.server.token):
+            msg = "missing or wrong page token; reload the page this server serves"
+            self._json({"error": msg, "issues": []}, 403)
             return
         ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         if ctype != "application/json":
@@ -168,6 +223,13 @@ class Handler(BaseHTTPRequestHandler):
             self.server.reload()
             self._json(saved, 201)
 
+    def _same_origin(self) -> bool:
+        """No Origin (not a browser) or the page's own; never a cross-site fetch."""
+        origin = self.headers.get("Origin")
+        if self.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+            return False
+        return origin is None or origin in self.server.origins()
+
     def _body(self) -> Any:
         try:
             size = int(self.headers.get("Content-Length") or 0)
@@ -179,6 +241,8 @@ class Handler(BaseHTTPRequestHandler):
             return json.loads(self.rfile.read(size) or b"null")
         except ValueError as err:
             raise api.bad_request(f"the request body is not valid JSON: {err}") from err
+        except RecursionError as err:
+            raise api.bad_request("the request body is nested too deeply") from err
 
     def _json(self, data: Any, status: int = 200) -> None:
         body = json.dumps(data, ensure_ascii=False, allow_nan=False).encode()

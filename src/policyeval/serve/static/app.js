@@ -19,10 +19,13 @@ const page = {
 
 // ---------- server calls ----------
 
+// The per-run token the server embeds in the page; every POST must carry it.
+const TOKEN = document.querySelector('meta[name="policyeval-token"]')?.content || "";
+
 async function api(path, body) {
   const init = body === undefined ? {} : {
     method: "POST",
-    headers: { "Content-Type": "application/json" },
+    headers: { "Content-Type": "application/json", "X-Policyeval-Token": TOKEN },
     body: JSON.stringify(body),
   };
   const res = await fetch(path, init);
