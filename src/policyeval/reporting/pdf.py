@@ -33,4 +33,5 @@ def html_to_pdf(html: str) -> bytes:
                 )
             ]
         ) from err
-    return weasyprint.HTML(string=html, base_url=None).write_pdf()
+    # PDF/UA-1: a tagged PDF (structure tree, document language and title) for screen readers
+    return weasyprint.HTML(string=html, base_url=None).write_pdf(pdf_variant="pdf/ua-1")
