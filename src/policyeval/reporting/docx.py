@@ -4,7 +4,8 @@ The document is built from the rendered Markdown memo, so its content is exactly
 the memo's. The Markdown the templates produce is a small subset, read here:
 ATX headings (``#`` to ``###`` become Heading 1-3), paragraphs (lines joined by
 a space), bullet (``- ``) and numbered (``1. ``) lists, pipe tables (the first
-row is the header row, repeated on every page; ``---:`` aligns right), images
+row is the header row, bold and repeated on every page, unless it is empty; ``---:``
+aligns right), images
 alone on a line (``![alt](path)``, the charts, as PNG pictures whose
 description is the alt text), and inline ``**bold**``, ``*italic*``,
 ``_italic_``, ```code```, ``[links](url)`` and backslash escapes. A figure
@@ -262,6 +263,8 @@ class _Writer:
                 "right" if c.endswith(":") else "left"
                 for c in body.pop(1)
             ]  # fmt: skip
+        header = any(body[0])  # an empty header row (a key-value table) is left out
+        body = body if header else body[1:]
         width = max(len(r) for r in body)
         table = self.doc.add_table(rows=len(body), cols=width)
         table.style = TABLE_STYLE
@@ -271,11 +274,11 @@ class _Writer:
                 p = cell.paragraphs[0]
                 if j < len(align) and align[j] in where:
                     p.alignment = where[align[j]]
-                self._inline(p, row[j] if j < len(row) else "", bold=i == 0)
+                self._inline(p, row[j] if j < len(row) else "", bold=header and i == 0)
                 for run in p.runs:
                     run.font.size = Pt(TABLE_PT)
-        header = table.rows[0]._tr.get_or_add_trPr()
-        header.append(OxmlElement("w:tblHeader"))
+        if header:  # repeated at the top of every page the table runs onto
+            table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
         self._widths(table, body)
 
     def _widths(self, table: Any, body: list[list[str]]) -> None:
