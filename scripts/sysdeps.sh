@@ -3,7 +3,8 @@
 #   scripts/sysdeps.sh pdf      Pango and fonts for WeasyPrint (PDF memos)
 #   scripts/sysdeps.sh test     the above, plus poppler-utils (pdftotext, pdftoppm) and Debian's
 #                               chromium for the browser tests of the memo and the weighting page,
-#                               and LibreOffice Calc (headless) to recalculate the exported workbook
+#                               and LibreOffice Calc and Writer (headless) to recalculate the exported
+#                               workbook and to open the Word memos
 # Uses apt-get when run as root on Debian/Ubuntu; otherwise says what to install and carries on
 # (PDF output and the browser tests are then skipped with a clear message).
 set -u
@@ -16,6 +17,7 @@ if [ "$want" = test ]; then
   command -v pdftoppm >/dev/null || missing+=(poppler-utils)
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   command -v soffice >/dev/null || missing+=(libreoffice-calc-nogui)
+  ls /usr/lib/libreoffice/program/libswlo.so >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -4,7 +4,8 @@ Each ``draw_*`` function draws on a given matplotlib ``Axes`` (so a result's
 ``.plot(ax=None)`` and the memo share the drawing code) from plain arrays and
 the labels to print: titles, never ids. :func:`svg` draws one chart on a fresh
 ``Figure`` (no pyplot global state) and returns deterministic SVG text (fixed
-hash salt, no date) with its alt text as ``aria-label`` and ``<title>``;
+hash salt, no date) with its alt text as ``aria-label`` and ``<title>``; :func:`png`
+draws the same chart as PNG bytes (for Word documents);
 :func:`inline` strips the XML prolog to embed it in HTML.
 
 One style (:data:`STYLE`, applied by :func:`style`), one colour-blind-safe
@@ -79,6 +80,25 @@ def wrap(label: str, width: int = 34, lines: int = 3) -> str:
     return "\n".join(parts)
 
 
+PNG_DPI = 200
+"""Resolution of :func:`png` charts (sharp when printed at the page's width)."""
+
+
+def _figure(draw: Callable[..., Any], width: float, height: float, fmt: str, **data: Any) -> bytes:
+    """One chart drawn on a new figure (no pyplot state), saved as ``fmt`` into a buffer."""
+    from matplotlib.figure import Figure
+
+    with style():
+        fig = Figure(figsize=(width, height), layout="constrained")
+        draw(fig.add_subplot(), **data)
+        buf = io.BytesIO()
+        if fmt == "svg":
+            fig.savefig(buf, format="svg", metadata={"Date": None})
+        else:
+            fig.savefig(buf, format="png", metadata={"Software": None}, dpi=PNG_DPI)
+    return buf.getvalue()
+
+
 def svg(draw: Callable[..., Any], width: float, height: float, alt: str, **data: Any) -> str:
     """Draw one chart on a new figure and return it as SVG text (same bytes for same data).
 
@@ -101,19 +121,28 @@ def svg(draw: Callable[..., Any], width: float, height: float, alt: str, **data:
     >>> 'aria-label="A frontier."' in one and inline(one).startswith("<svg")
     True
     """
-    from matplotlib.figure import Figure
-
-    with style():
-        fig = Figure(figsize=(width, height), layout="constrained")
-        draw(fig.add_subplot(), **data)
-        buf = io.StringIO()
-        fig.savefig(buf, format="svg", metadata={"Date": None})
-    text = buf.getvalue()
+    text = _figure(draw, width, height, "svg", **data).decode()
     start = text.find("<svg")
     head_end = text.find(">", start) + 1
     label = html.escape(alt, quote=True)
     head = text[start:head_end].replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
     return f"{text[:start]}{head}\n <title>{html.escape(alt)}</title>{text[head_end:]}"
+
+
+def png(draw: Callable[..., Any], width: float, height: float, alt: str, **data: Any) -> bytes:
+    """The chart of :func:`svg` as PNG bytes (:data:`PNG_DPI`; same bytes for same data).
+
+    Takes the same arguments as :func:`svg`; ``alt`` is not drawn (the document that shows
+    the picture carries it, e.g. a Word picture's description).
+
+    Examples
+    --------
+    >>> one = png(draw_frontier, 4, 3, "A frontier.", budgets=[0, 1], values=[0, 1], unit="RU")
+    >>> one[:8] == b"\\x89PNG\\r\\n\\x1a\\n" and one == png(
+    ...     draw_frontier, 4, 3, "A frontier.", budgets=[0, 1], values=[0, 1], unit="RU")
+    True
+    """
+    return _figure(draw, width, height, "png", **data)
 
 
 def inline(document: str) -> str:

@@ -39,7 +39,7 @@ ARGUMENT_CASES: list = [
     ("too few frontier points", ["frontier", "--points", "0"], "--points", "must be an integer"),
     ("report date not a date", ["report", "--date", "2026-02-30"], "--date", "YYYY-MM-DD"),
     ("unknown report template", ["report", "--template", "nope"], "--template", "Choices:"),
-    ("unknown report format", ["report", "--format", "docx"], "--format", "Choices:"),
+    ("unknown report format", ["report", "--format", "rtf"], "--format", "Choices:"),
     ("report samples zero", ["report", "--samples", "0"], "--samples", ">= 1"),
     # hostile arguments (attack report 2026-11-30, R17, R20, R24 and the limits)
     ("budget nan", ["optimize", "--budget", "nan"], "--budget", "finite number"),

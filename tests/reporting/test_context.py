@@ -67,17 +67,19 @@ def test_caveats_come_from_the_data(transport):
 
 
 def test_context_is_plain_data_and_pure(transport):
-    """Plain data, the same twice; charts are drawn on demand, the same SVG each time."""
+    """Plain data, the same twice; charts are drawn on demand, the same SVG and PNG each time."""
     a, ctx = transport
     again = build_context(a, date="2026-01-31", seed=1, samples=500)
 
     def data(context):
-        charts = [{k: v for k, v in c.items() if k != "render"} for c in context["charts"]]
+        charts = [{k: v for k, v in c.items() if k not in ("render", "png")}
+                  for c in context["charts"]]  # fmt: skip
         return {**context, "charts": charts}
 
     assert data(again) == data(ctx)
     for c, d in zip(again["charts"], ctx["charts"]):
         assert c["render"]() == d["render"]()
+        assert c["png"]() == d["png"]()
     ctx = data(ctx)
 
     def plain(x):

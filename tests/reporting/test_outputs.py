@@ -6,6 +6,7 @@ poppler-utils are missing; CI installs them (see README, Reports).
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -86,6 +87,32 @@ def test_pdf_renders_to_images(pdfs, tmp_path):
     )
     pngs = sorted(tmp_path.glob("p*.png"))
     assert len(pngs) == 2 and all(p.stat().st_size > 1000 for p in pngs)
+
+
+@needs_pdf
+def test_pdf_is_tagged_pdf_ua_with_title_and_language(pdfs, shipped_ctx):
+    out, files = pdfs
+    for name in ("memo.pdf", "brief.pdf"):
+        info = subprocess.run(["pdfinfo", str(out / name)], capture_output=True, text=True).stdout
+        assert re.search(r"^Tagged:\s+yes$", info, re.M), info
+        assert re.search(rf"^Title:\s+{re.escape(shipped_ctx['title'])}", info, re.M)
+        meta = subprocess.run(["pdfinfo", "-meta", str(out / name)], capture_output=True,
+                              text=True).stdout  # fmt: skip
+        assert 'pdfuaid:part="1"' in meta  # declares PDF/UA-1
+        assert b"/Lang (en)" in _inflated(files[name])  # the document language (html lang)
+
+
+def _inflated(pdf: bytes) -> bytes:
+    """The PDF's compressed streams, inflated (object streams hide the catalog's /Lang)."""
+    import zlib
+
+    out = []
+    for m in re.finditer(rb"stream\r?\n", pdf):
+        try:
+            out.append(zlib.decompressobj().decompress(pdf[m.end() : m.end() + 200_000]))
+        except zlib.error:
+            continue
+    return b"".join(out)
 
 
 @needs_pdf

@@ -93,8 +93,8 @@ def test_write_files_is_atomic_and_leaves_no_temp_files(tmp_path):
 def test_bad_template_and_format_names_exit_2(transport_copy):
     res = runner.invoke(app, ["report", "-w", str(transport_copy), "--template", "memmo"])
     assert res.exit_code == 2 and "Did you mean 'memo'?" in res.output
-    res = runner.invoke(app, ["report", "-w", str(transport_copy), "--format", "docx"])
-    assert res.exit_code == 2 and "Choices: md, html, pdf, all" in res.output
+    res = runner.invoke(app, ["report", "-w", str(transport_copy), "--format", "rtf"])
+    assert res.exit_code == 2 and "Choices: md, html, pdf, docx, all" in res.output
     res = runner.invoke(app, ["report", "-w", str(transport_copy), "--date", "2026-02-30"])
     assert res.exit_code == 2 and "calendar date" in res.output
 

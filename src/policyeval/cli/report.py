@@ -1,4 +1,4 @@
-"""``policyeval report``: write policy memos (brief, memo, full) as md, html and pdf."""
+"""``policyeval report``: write policy memos (brief, memo, full) as md, html, pdf and docx."""
 
 from __future__ import annotations
 
@@ -64,7 +64,8 @@ def report(
         ),
     ] = "memo",
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="md, html, pdf, all, or a list such as md,html.")
+        str,
+        typer.Option("--format", "-f", help="md, html, pdf, docx, all, or a list such as md,docx."),
     ] = "md",
     every: Annotated[
         bool,

@@ -1,4 +1,4 @@
-"""Policy memos: results -> context (pure) -> Jinja2 templates -> md, html, pdf.
+"""Policy memos: results -> context (pure) -> Jinja2 templates -> md, html, pdf, docx.
 
 :func:`build_report` renders every requested template and format in memory
 (nothing is written if anything fails); :func:`write_report` writes the
@@ -87,12 +87,15 @@ def build_report(
     """Render ``templates`` x ``formats`` in memory: relative path -> bytes.
 
     Markdown memos reference their charts as ``NAME_files/ID.svg``; those SVG
-    files are part of the result. HTML inlines them; PDF is the HTML printed.
+    files are part of the result. HTML inlines them; PDF is the HTML printed;
+    Word (docx) is the Markdown memo with the charts as PNG pictures, styled by
+    ``user_dir/reference.docx`` when it exists.
     """
     from policyeval.reporting.pdf import html_to_pdf
 
     out: dict[str, bytes] = {}
     svgs: dict[str, str] = {}  # each chart drawn once, and only when a template shows it
+    pngs: dict[str, bytes] = {}  # the same for Word memos
     for name in templates:
         files_dir = f"{name}_files"
         shown = FIGURES.get(name)
@@ -102,14 +105,20 @@ def build_report(
                 svgs[c["id"]] = c["render"]()
         charts = [{**c, "svg": svgs[c["id"]], "number": _FIG.format(c["id"])} for c in charts]
         page = {**ctx, "files_dir": files_dir, "charts": charts}
-        html = None
+        html = text = None
         for fmt in formats:
+            if fmt in ("md", "docx"):
+                text = text or re.sub(
+                    r"\n{3,}", "\n\n", _number(render(page, name, "md", user_dir))
+                )
+                shown_ids = set(re.findall(rf"{re.escape(files_dir)}/([\w-]+)\.svg", text))
             if fmt == "md":
-                text = re.sub(r"\n{3,}", "\n\n", _number(render(page, name, "md", user_dir)))
                 out[f"{name}.md"] = text.encode()
-                for cid in sorted(set(re.findall(rf"{re.escape(files_dir)}/([\w-]+)\.svg", text))):
+                for cid in sorted(shown_ids):
                     if cid in svgs:
                         out[f"{files_dir}/{cid}.svg"] = svgs[cid].encode()
+            elif fmt == "docx":
+                out[f"{name}.docx"] = _docx(page, text, shown_ids, pngs, user_dir)
             else:
                 html = html or _number(render(page, name, "html", user_dir))
                 if fmt == "html":
@@ -120,6 +129,27 @@ def build_report(
 
 
 _FIG = "\x00fig:{}\x00"
+
+
+def _docx(page: Mapping[str, Any], text: str, shown: set[str], pngs: dict[str, bytes],
+          user_dir: Path | None) -> bytes:  # fmt: skip
+    """The Markdown memo ``text`` as a Word document; each chart drawn as PNG once (``pngs``)."""
+    from policyeval.reporting.docx import REFERENCE, markdown_to_docx
+
+    pictures = {}
+    for c in page["charts"]:
+        if c["id"] in shown:
+            if c["id"] not in pngs:
+                pngs[c["id"]] = c["png"]()
+            pictures[f"{page['files_dir']}/{c['id']}.svg"] = pngs[c["id"]]
+    reference = user_dir / REFERENCE if user_dir is not None else None
+    return markdown_to_docx(
+        text,
+        pictures,
+        title=page["title"],
+        date=page.get("date") or "",
+        reference=reference if reference is not None and reference.is_file() else None,
+    )
 
 
 def _number(text: str) -> str:

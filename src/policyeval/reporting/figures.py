@@ -1,8 +1,9 @@
 """The memo's figures: typed results -> plain arrays and titles -> :mod:`policyeval.charts`.
 
 Each figure has an ``id``, a ``title``, a ``caption``, an ``alt`` sentence (what
-it shows, with its main number) and ``render``, which draws the inline SVG when a
-template shows the figure (drawing is most of a memo's time). Templates number the
+it shows, with its main number), ``render``, which draws the inline SVG when a
+template shows the figure (drawing is most of a memo's time), and ``png``, which
+draws the same chart as PNG bytes (Word memos). Templates number the
 figures they show in document order (see :func:`policyeval.reporting.build_report`).
 """
 
@@ -27,7 +28,11 @@ def _fig(cid: str, title: str, caption: str, alt: str, draw: Any, width: float, 
     def render() -> str:
         return charts.inline(charts.svg(draw, width, height, alt, **data))
 
-    return {"id": cid, "title": title, "caption": caption, "alt": alt, "render": render}
+    def png() -> bytes:
+        return charts.png(draw, width, height, alt, **data)
+
+    return {"id": cid, "title": title, "caption": caption, "alt": alt, "render": render,
+            "png": png}  # fmt: skip
 
 
 def weights_figure(ws: Workspace, profiles: dict[str, Weights], names: Names,
@@ -102,7 +107,8 @@ def tornado_figure(sens: SensitivityReport, names: Names, flips: int) -> dict[st
             "caption": "Lead of the top choice over the next best (weighted sum) when one "
             "weight or score moves to the low or high end of its range, largest swings first.",
             "render": lambda: charts.inline(
-                tornado_svg(t, max_rows=12, labels=labels, alt=alt))}  # fmt: skip
+                tornado_svg(t, max_rows=12, labels=labels, alt=alt)),
+            "png": lambda: tornado_svg(t, 12, labels, alt, png=True)}  # fmt: skip
 
 
 def frontier_figure(fr: FrontierResult, budget: float, unit: str) -> dict[str, str]:

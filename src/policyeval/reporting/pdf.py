@@ -50,7 +50,9 @@ def html_to_pdf(html: str) -> bytes:
     level = quiet.level
     quiet.setLevel(logging.CRITICAL)  # a refused URL is reported below, not as a warning
     try:
-        return weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf()
+        # PDF/UA-1: a tagged PDF (structure tree, document language and title) for screen readers
+        page = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher)
+        return page.write_pdf(pdf_variant="pdf/ua-1")
     except FatalURLFetchingError as err:
         shown = refused[0] if refused else str(err)
         raise WorkspaceError(

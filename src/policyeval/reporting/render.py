@@ -23,7 +23,7 @@ from typing import Any
 from policyeval.errors import Issue, WorkspaceError
 
 TEMPLATES = ("brief", "memo", "full")
-FORMATS = ("md", "html", "pdf")
+FORMATS = ("md", "html", "pdf", "docx")
 USER_TEMPLATES = Path("reports") / "templates"
 
 

@@ -141,7 +141,8 @@ def tornado_svg(
     max_rows: int = 15,
     labels: Mapping[str, str] | None = None,
     alt: str = "",
-) -> str:
+    png: bool = False,
+) -> str | bytes:
     """A tornado chart as SVG text (deterministic bytes; drawn by :mod:`policyeval.charts`).
 
     Bars run from the lead at the factor's low end to the lead at its high
@@ -157,6 +158,8 @@ def tornado_svg(
         Readable names of option and criterion ids (default: the ids).
     alt : str, optional
         The chart's alt text (default: a sentence naming the top option).
+    png : bool
+        PNG bytes instead of SVG text (:func:`policyeval.charts.png`, for Word documents).
 
     Examples
     --------
@@ -182,7 +185,7 @@ def tornado_svg(
         )
         for r in rows
     ]
-    return charts.svg(
+    return (charts.png if png else charts.svg)(
         charts.draw_tornado,
         7.0,
         charts.rows_height([charts.wrap(x, 52) for x in texts], base=1.6),
