@@ -6,17 +6,23 @@ VENV   := .venv
 DEMO_DATE ?= 2026-11-28
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+TESTSTAMP := $(VENV)/.installed-test-stamp
 
 .PHONY: setup demo test lint bench clean
 
+# make demo installs only what the main job needs; make test adds the test tools
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "policyeval needs Python 3.11 or newer (set PYTHON=python3.11)")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e .
 	@touch $(STAMP)
 
-setup: $(STAMP)
+$(TESTSTAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $(TESTSTAMP)
+
+setup: $(TESTSTAMP)
 
 demo: $(STAMP)
 	@bash scripts/sysdeps.sh pdf
@@ -26,15 +32,15 @@ demo: $(STAMP)
 	$(BIN)/policyeval optimize
 	$(BIN)/policyeval report --all --date $(DEMO_DATE)
 
-test: $(STAMP)
+test: $(TESTSTAMP)
 	@bash scripts/sysdeps.sh test
 	$(BIN)/python -m pytest
 
-lint: $(STAMP)
+lint: $(TESTSTAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 
-bench: $(STAMP)
+bench: $(TESTSTAMP)
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 clean:
