@@ -53,35 +53,74 @@ F = TypeVar("F", bound=Callable[..., Any])
 DEBUG = {"on": False}
 
 
+SCHEMA_VERSION = "1"
+"""Version of the JSON shapes (DESIGN.md); raised only when a shape changes incompatibly."""
+
+ERROR_CODES = {2: "invalid-input", 3: "infeasible", 1: "internal"}
+
+
 def handle_errors(func: F) -> F:
-    """Map policyeval errors to messages and exit codes; no traceback unless --debug."""
+    """Map policyeval errors to messages and exit codes; no traceback unless --debug.
+
+    With ``--format json`` (the command's ``fmt`` argument) the error is a JSON
+    document on standard output instead (:func:`emit_error`), with the same exit code.
+    """
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from policyeval.errors import InfeasibleError, WorkspaceError
+        from policyeval.errors import InfeasibleError, Issue, WorkspaceError
 
+        as_json = kwargs.get("fmt") == Format.json
         try:
             return func(*args, **kwargs)
         except WorkspaceError as err:
-            print_issues(as_flag(i) for i in err.issues)
+            issues = [as_flag(i) for i in err.issues]
+            if as_json:
+                emit_error(2, issues)
+            else:
+                print_issues(issues)
             raise typer.Exit(2) from err
         except InfeasibleError as err:
-            err_console_print(f"infeasible: {err}")
-            for name in err.constraints:
-                err_console_print(f"  - {name}")
+            if as_json:
+                emit_error(
+                    3, [Issue("infeasible", str(err))]
+                    + [Issue("binding-constraint", name) for name in err.constraints]
+                )
+            else:
+                err_console_print(f"infeasible: {err}")
+                for name in err.constraints:
+                    err_console_print(f"  - {name}")
             raise typer.Exit(3) from err
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
         except Exception as err:  # noqa: BLE001 - the last resort, exit code 1
             if DEBUG["on"]:
                 raise
-            err_console_print(
-                f"internal error: {type(err).__name__}: {err}\n"
-                "Run again with --debug for the traceback, and please report it."
-            )
+            message = f"internal error: {type(err).__name__}: {err}"
+            if as_json:
+                emit_error(1, [Issue("internal", message)])
+            else:
+                err_console_print(
+                    f"{message}\nRun again with --debug for the traceback, and please report it."
+                )
             raise typer.Exit(1) from err
 
     return wrapper  # type: ignore[return-value]
+
+
+def emit_error(exit_code: int, issues: Iterable[Any]) -> None:
+    """Print an error as JSON on standard output.
+
+    ``{"schema_version", "error": {"code", "exit_code", "problems": [{"code",
+    "message", "file", "entry"}]}}``; ``code`` is ``invalid-input`` (exit 2),
+    ``infeasible`` (3) or ``internal`` (1).
+    """
+    problems = [
+        {"code": i.code, "message": i.message, "file": i.file, "entry": i.entry} for i in issues
+    ]
+    emit_json(
+        {"error": {"code": ERROR_CODES[exit_code], "exit_code": exit_code, "problems": problems}}
+    )
 
 
 def err_console_print(text: str) -> None:
@@ -167,7 +206,16 @@ def dumps(data: Any) -> str:
 
 
 def emit_json(data: Any) -> None:
-    """Print a JSON document on standard output."""
+    """Print a JSON document on standard output, with its ``schema_version``.
+
+    A dict gets ``"schema_version"`` as its first key; a list (``weights --all``)
+    keeps its shape and each of its dicts gets the key.
+    """
+
+    def versioned(d: Any) -> Any:
+        return {"schema_version": SCHEMA_VERSION, **d} if isinstance(d, dict) else d
+
+    data = [versioned(d) for d in data] if isinstance(data, list) else versioned(data)
     sys.stdout.write(dumps(data) + "\n")
 
 

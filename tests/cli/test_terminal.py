@@ -1,0 +1,112 @@
+"""The terminal: JSON errors and schema versions, validate's formats, ``python -m``,
+global -v/-q, the workspace search, 80-column tables and shell completion."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+from workspaces import tiny_spec, write_workspace
+
+from policyeval.cli.app import app
+from policyeval.cli.common import Format, handle_errors
+from policyeval.errors import InfeasibleError
+
+runner = CliRunner()
+
+
+def run(*args: str, **kwargs):
+    return runner.invoke(app, list(args), **kwargs)
+
+
+@pytest.fixture
+def broken(tmp_path: Path) -> Path:
+    spec = tiny_spec()
+    spec["options/alpha.yaml"]["scores"]["reach"] = 12
+    return write_workspace(tmp_path / "broken", spec)
+
+
+# --- errors as JSON ---------------------------------------------------------------------
+
+
+def test_json_error_on_broken_workspace_exits_2(broken: Path) -> None:
+    result = run("rank", "-w", str(broken), "--format", "json")
+    assert result.exit_code == 2
+    assert result.stderr == ""
+    data = json.loads(result.stdout)
+    assert data["schema_version"] == "1"
+    assert data["error"]["code"] == "invalid-input" and data["error"]["exit_code"] == 2
+    [problem] = data["error"]["problems"]
+    assert problem["file"] == "options/alpha.yaml" and problem["entry"] == "scores.reach"
+    assert "outside the scale" in problem["message"] and problem["code"]
+
+
+def test_json_usage_error_names_the_flag(tiny: Path) -> None:
+    result = run("rank", "-w", str(tiny), "--method", "wsmm", "-f", "json")
+    assert result.exit_code == 2
+    [problem] = json.loads(result.stdout)["error"]["problems"]
+    assert problem["entry"] == "--method" and "Did you mean 'wsm'?" in problem["message"]
+
+
+def test_table_errors_stay_plain_text_on_stderr(broken: Path) -> None:
+    result = run("rank", "-w", str(broken))
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "options/alpha.yaml: scores.reach" in result.stderr
+
+
+def _command(exc: Exception):
+    @handle_errors
+    def command(fmt: Format = Format.table) -> None:
+        raise exc
+
+    cli = typer.Typer()
+    cli.command()(command)
+    return cli
+
+
+def test_json_infeasible_exits_3_with_binding_constraints() -> None:
+    cli = _command(InfeasibleError("no portfolio fits", ["budget", "must_include_m1"]))
+    result = runner.invoke(cli, ["--fmt", "json"])
+    assert result.exit_code == 3 and result.stderr == ""
+    error = json.loads(result.stdout)["error"]
+    assert error["code"] == "infeasible" and error["exit_code"] == 3
+    assert [p["message"] for p in error["problems"]] == [
+        "no portfolio fits",
+        "budget",
+        "must_include_m1",
+    ]
+    plain = runner.invoke(cli, [])
+    assert plain.exit_code == 3 and plain.stdout == "" and "budget" in plain.stderr
+
+
+def test_json_internal_error_exits_1() -> None:
+    result = runner.invoke(_command(ValueError("boom")), ["--fmt", "json"])
+    assert result.exit_code == 1
+    error = json.loads(result.stdout)["error"]
+    assert error["code"] == "internal" and "ValueError: boom" in error["problems"][0]["message"]
+
+
+# --- schema_version ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("weights",), ("rank",), ("rank", "--method", "all"), ("sensitivity", "--samples", "50")],
+)
+def test_every_json_output_has_a_schema_version(tiny: Path, args: tuple[str, ...]) -> None:
+    result = run(*args, "-w", str(tiny), "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert next(iter(data)) == "schema_version" and data["schema_version"] == "1"
+    assert "profile" in data  # the DESIGN shape is kept
+
+
+def test_weights_all_json_stays_a_list_with_versioned_elements(tiny: Path) -> None:
+    result = run("weights", "--all", "-w", str(tiny), "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert isinstance(data, list) and data
+    assert all(d["schema_version"] == "1" and "weights" in d for d in data)
