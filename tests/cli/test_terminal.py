@@ -100,7 +100,7 @@ def test_every_json_output_has_a_schema_version(tiny: Path, args: tuple[str, ...
     result = run(*args, "-w", str(tiny), "--format", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert next(iter(data)) == "schema_version" and data["schema_version"] == "1"
+    assert list(data)[-1] == "schema_version" and data["schema_version"] == "1"
     assert "profile" in data  # the DESIGN shape is kept
 
 
@@ -110,3 +110,48 @@ def test_weights_all_json_stays_a_list_with_versioned_elements(tiny: Path) -> No
     data = json.loads(result.stdout)
     assert isinstance(data, list) and data
     assert all(d["schema_version"] == "1" and "weights" in d for d in data)
+
+
+# --- validate --format ------------------------------------------------------------------
+
+
+def test_validate_json_summarizes_the_workspace(tiny: Path) -> None:
+    result = run("validate", "-w", str(tiny), "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["schema_version"] == "1" and data["ok"] is True
+    assert data["title"] == "Tiny decision"
+    assert data["criteria"] == ["benefit", "reach", "cost"]
+    assert set(data["options"]) >= {"alpha", "status_quo"} and data["baseline"] == "status_quo"
+    assert "even" in data["profiles"] and data["warnings"] == []
+
+
+def test_validate_json_on_broken_workspace(broken: Path) -> None:
+    result = run("validate", "-w", str(broken), "--format", "json")
+    assert result.exit_code == 2 and result.stderr == ""
+    assert json.loads(result.stdout)["error"]["problems"][0]["file"] == "options/alpha.yaml"
+
+
+def test_validate_table_is_the_default(tiny: Path) -> None:
+    assert run("validate", "-w", str(tiny), "-f", "table").stdout.startswith("ok: Tiny decision")
+
+
+# --- python -m policyeval ---------------------------------------------------------------
+
+
+def test_python_dash_m_runs_the_cli(tiny: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    env = {**os.environ, "PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    out = subprocess.run(
+        [sys.executable, "-m", "policyeval", "--help"], capture_output=True, text=True, env=env
+    )
+    assert out.returncode == 0 and "validate" in out.stdout and "rank" in out.stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "policyeval", "validate", "-w", str(tiny)],
+        capture_output=True, text=True, env=env,
+    )  # fmt: skip
+    assert out.returncode == 0 and out.stdout.startswith("ok: Tiny decision")

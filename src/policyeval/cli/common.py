@@ -83,8 +83,9 @@ def handle_errors(func: F) -> F:
         except InfeasibleError as err:
             if as_json:
                 emit_error(
-                    3, [Issue("infeasible", str(err))]
-                    + [Issue("binding-constraint", name) for name in err.constraints]
+                    3,
+                    [Issue("infeasible", str(err))]
+                    + [Issue("binding-constraint", name) for name in err.constraints],
                 )
             else:
                 err_console_print(f"infeasible: {err}")
@@ -208,12 +209,12 @@ def dumps(data: Any) -> str:
 def emit_json(data: Any) -> None:
     """Print a JSON document on standard output, with its ``schema_version``.
 
-    A dict gets ``"schema_version"`` as its first key; a list (``weights --all``)
-    keeps its shape and each of its dicts gets the key.
+    A dict gets ``"schema_version"`` as its last key (the DESIGN keys keep their
+    order); a list (``weights --all``) keeps its shape and each of its dicts gets the key.
     """
 
     def versioned(d: Any) -> Any:
-        return {"schema_version": SCHEMA_VERSION, **d} if isinstance(d, dict) else d
+        return {**d, "schema_version": SCHEMA_VERSION} if isinstance(d, dict) else d
 
     data = [versioned(d) for d in data] if isinstance(data, list) else versioned(data)
     sys.stdout.write(dumps(data) + "\n")
