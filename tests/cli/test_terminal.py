@@ -155,3 +155,45 @@ def test_python_dash_m_runs_the_cli(tiny: Path) -> None:
         capture_output=True, text=True, env=env,
     )  # fmt: skip
     assert out.returncode == 0 and out.stdout.startswith("ok: Tiny decision")
+
+
+# --- the workspace search ---------------------------------------------------------------
+
+
+def test_workspace_found_upward_from_a_subfolder(
+    tiny: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("POLICYEVAL_WORKSPACE", raising=False)
+    deep = tiny / "options" / "notes"
+    deep.mkdir()
+    monkeypatch.chdir(deep)
+    result = run("validate")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("ok: Tiny decision")
+
+
+def test_workspace_from_the_environment(tiny: Path, tmp_path: Path, monkeypatch) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    result = run("validate", env={"POLICYEVAL_WORKSPACE": str(tiny)})
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("ok: Tiny decision")
+
+
+def test_dash_w_wins_over_the_environment(tiny: Path, broken: Path) -> None:
+    result = run("validate", "-w", str(tiny), env={"POLICYEVAL_WORKSPACE": str(broken)})
+    assert result.exit_code == 0, result.output
+
+
+def test_no_workspace_found_names_the_search(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv("POLICYEVAL_WORKSPACE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    result = run("rank", "-f", "json")
+    assert result.exit_code == 2
+    [problem] = json.loads(result.stdout)["error"]["problems"]
+    assert str(tmp_path) in problem["message"] and "every folder above it" in problem["message"]
+    assert "POLICYEVAL_WORKSPACE" in problem["message"]
+    # the next command in the same process does not inherit the failed search
+    monkeypatch.chdir(Path(__file__).resolve().parents[2])
+    assert run("validate").exit_code == 0

@@ -36,9 +36,49 @@ class Format(StrEnum):
     csv = "csv"
 
 
+WORKSPACE_ENV = "POLICYEVAL_WORKSPACE"
+
+#: Where the last search for a workspace looked when it found none ("" when it found one).
+SEARCHED = {"note": ""}
+
+
+def find_workspace(start: Path) -> Path | None:
+    """The first of ``start`` and its parents holding ``criteria/`` and ``options/``, or None."""
+    for folder in (start, *start.parents):
+        if (folder / "criteria").is_dir() and (folder / "options").is_dir():
+            return folder
+    return None
+
+
+def _workspace(ctx: typer.Context, param: typer.CallbackParam, value: Path) -> Path:
+    """``-w`` if given, else $POLICYEVAL_WORKSPACE, else the nearest workspace upward (as git)."""
+    SEARCHED["note"] = ""
+    source = ctx.get_parameter_source(param.name or "")
+    if source is None or source.name != "DEFAULT":
+        return value
+    cwd = Path.cwd()
+    found = find_workspace(cwd)
+    if found is None:
+        SEARCHED["note"] = (
+            f"no workspace found: searched {cwd} and every folder above it for criteria/ and "
+            f"options/, and {WORKSPACE_ENV} is not set. Pass --workspace DIR, set "
+            f"{WORKSPACE_ENV}, or create one with 'policyeval init DIR'"
+        )
+        return value
+    return Path(os.path.relpath(found, cwd))
+
+
 WorkspaceOpt = Annotated[
     Path,
-    typer.Option("--workspace", "-w", help="Workspace folder (criteria/ and options/ inside)."),
+    typer.Option(
+        "--workspace",
+        "-w",
+        envvar=WORKSPACE_ENV,
+        callback=_workspace,
+        show_envvar=True,
+        help="Workspace folder (criteria/ and options/ inside). Default: the current folder or "
+        "the nearest one above it holding criteria/ and options/.",
+    ),
 ]
 ProfileOpt = Annotated[
     str | None,
@@ -142,6 +182,10 @@ def load(workspace: Path) -> Workspace:
     """Load and validate a workspace (raises WorkspaceError)."""
     from policyeval.io import load_workspace
 
+    if SEARCHED["note"]:
+        from policyeval.errors import Issue, WorkspaceError
+
+        raise WorkspaceError([Issue("no-workspace", SEARCHED["note"], "", "--workspace")])
     return load_workspace(workspace)
 
 
