@@ -197,3 +197,65 @@ def test_no_workspace_found_names_the_search(tmp_path: Path, monkeypatch) -> Non
     # the next command in the same process does not inherit the failed search
     monkeypatch.chdir(Path(__file__).resolve().parents[2])
     assert run("validate").exit_code == 0
+
+
+# --- tables at 80 columns ---------------------------------------------------------------
+
+
+def narrow(*args: str) -> list[str]:
+    result = run(*args, env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    return lines
+
+
+def cells(lines: list[str], first: str) -> list[str]:
+    """The cells after the first one of every table row starting with ``first``, in order."""
+    out = []
+    for line in lines:
+        parts = [p.strip() for p in line.strip("│ ").split("│")]
+        if parts[0] == first:
+            out += parts[1:]
+    return out
+
+
+def test_weights_all_at_80_columns_shows_every_weight(shipped: Path) -> None:
+    from policyeval.api import Analysis
+    from policyeval.cli.common import fmt_num
+    from policyeval.io import load_workspace
+
+    lines = narrow("weights", "--all", "-w", str(shipped))
+    profiles = Analysis(load_workspace(shipped)).profiles()
+    assert len(profiles) > 4  # more than fit side by side at 80 columns
+    for criterion in ("recruitment_migrants", "human_rights", "time_to_impact"):
+        expected = [fmt_num(r.weights[criterion]) for r in profiles.values()]
+        assert cells(lines, criterion) == expected
+    assert "…" not in "\n".join(lines)
+
+
+def test_rank_all_at_80_columns_keeps_every_header_and_rank(shipped: Path) -> None:
+    lines = narrow("rank", "--method", "all", "-w", str(shipped))
+    data = json.loads(run("rank", "--method", "all", "-w", str(shipped), "-f", "json").stdout)
+    text = "\n".join(lines)
+    assert "…" not in text
+    for method in [*data["methods"], "consensus"]:
+        assert f" {method} " in text
+    top = data["consensus"][0]["option"]
+    ranks = [str(rows[i]["rank"]) for rows in data["methods"].values() for i in range(len(rows))
+             if rows[i]["option"] == top]  # fmt: skip
+    assert cells(lines, top)[: len(ranks)] == ranks
+
+
+def test_sensitivity_at_80_columns_cuts_nothing(shipped: Path) -> None:
+    lines = narrow("sensitivity", "-w", str(shipped), "--samples", "300")
+    text = "\n".join(lines)
+    for header in ("rank 1", "confidence", "weight moved", "lead at high"):
+        assert header in text
+    # options and criteria ids whole (they may fold inside a cell, never end in "…")
+    assert not [line for line in lines if "…│" in line.replace(" ", "")]
+    data = json.loads(
+        run("sensitivity", "-w", str(shipped), "--samples", "300", "-f", "json").stdout
+    )
+    top = max(data["acceptability"], key=lambda o: data["acceptability"][o][0])
+    assert cells(lines, top)[0] == f"{data['acceptability'][top][0]:.1%}"

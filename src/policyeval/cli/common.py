@@ -282,6 +282,35 @@ def console() -> Any:
     return Console(width=width, markup=False, highlight=False)
 
 
+def fold(table: Any) -> Any:
+    """Let every column of a rich table fold its text (headers included) rather than cut it."""
+    for column in table.columns:
+        column.overflow = "fold"
+    return table
+
+
+def print_blocks(make: Callable[[list[str]], Any], keys: Sequence[str], out: Any = None) -> None:
+    """Print a table in blocks of columns that fit the console width (e.g. at 80 columns).
+
+    ``make(block)`` builds the table whose data columns are the ``block`` of ``keys``
+    (its leading columns, such as the option, repeat in every block). A key goes to
+    the next block when adding it would make the table wider than the console.
+    """
+    out = out or console()
+    unbounded = out.options.update_width(10_000)  # the natural width, not clamped to the console
+    blocks: list[list[str]] = [[]]
+    for key in keys:
+        wide = out.measure(make([*blocks[-1], key]), options=unbounded).maximum
+        if blocks[-1] and wide > out.width:
+            blocks.append([])
+        blocks[-1].append(key)
+    for i, block in enumerate(blocks):
+        table = fold(make(block))
+        if len(blocks) > 1 and table.title:
+            table.title = f"{table.title} ({i + 1}/{len(blocks)})"
+        out.print(table)
+
+
 def fmt_num(x: float | None, digits: int = 3) -> str:
     """Round a number for a table."""
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
