@@ -259,3 +259,21 @@ def test_sensitivity_at_80_columns_cuts_nothing(shipped: Path) -> None:
     )
     top = max(data["acceptability"], key=lambda o: data["acceptability"][o][0])
     assert cells(lines, top)[0] == f"{data['acceptability'][top][0]:.1%}"
+
+
+# --- shell completion -------------------------------------------------------------------
+
+
+def test_completion_options_are_offered() -> None:
+    result = run("--help")
+    assert "--install-completion" in result.stdout and "--show-completion" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("words", "cword", "expected"),
+    [("policyeval ra", "1", "rank"), ("policyeval rank --me", "2", "--method")],
+)
+def test_bash_completes_commands_and_options(words: str, cword: str, expected: str) -> None:
+    env = {"_POLICYEVAL_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": cword}
+    result = runner.invoke(app, [], env=env, prog_name="policyeval")
+    assert result.stdout.split() == [expected]

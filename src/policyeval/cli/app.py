@@ -67,7 +67,7 @@ def build(modules: Iterable[str] = COMMAND_MODULES) -> typer.Typer:
         name="policyeval",
         help="Evaluate policy recommendations: weights, rankings, robustness, budgets and memos.",
         no_args_is_help=True,
-        add_completion=False,
+        add_completion=True,
         pretty_exceptions_enable=False,
         rich_markup_mode=None,
     )
