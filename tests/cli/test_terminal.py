@@ -277,3 +277,53 @@ def test_bash_completes_commands_and_options(words: str, cword: str, expected: s
     env = {"_POLICYEVAL_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": cword}
     result = runner.invoke(app, [], env=env, prog_name="policyeval")
     assert result.stdout.split() == [expected]
+
+
+# --- -v / -q and progress ---------------------------------------------------------------
+
+TIMING = r"^{}: \d+\.\d\d s$"
+
+
+def test_verbose_report_times_each_step(tiny: Path, tmp_path: Path) -> None:
+    import re
+
+    args = ("report", "-w", str(tiny), "-o", str(tmp_path / "out"), "--date", "2026-01-01")
+    result = run("-v", *args, "--samples", "200")
+    assert result.exit_code == 0, result.output
+    steps = [line.split(":")[0] for line in result.stderr.splitlines()]
+    assert steps == ["load", "analysis", "render", "write"]
+    assert all(
+        re.match(TIMING.format(s), line) for s, line in zip(steps, result.stderr.splitlines())
+    )
+    written = sorted(p.name for p in (tmp_path / "out").rglob("*") if p.is_file())
+    assert sorted(Path(line).name for line in result.stdout.split()) == written
+    quiet = run(*args, "--samples", "200")  # not a terminal, no -v: stderr stays clean
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "name"),
+    [
+        (("frontier",), "frontier"),
+        (("optimize", "--robust", "--samples", "50"), "robust portfolio over 50 weight samples"),
+        (("sensitivity", "--samples", "50"), "sensitivity"),
+    ],
+)
+def test_verbose_times_long_commands(shipped: Path, args: tuple[str, ...], name: str) -> None:
+    import re
+
+    result = run("-v", *args, "-w", str(shipped))
+    assert result.exit_code == 0, result.output
+    assert any(re.match(TIMING.format(re.escape(name)), x) for x in result.stderr.splitlines())
+    assert run(*args, "-w", str(shipped)).stderr.count(f"{name}:") == 0
+
+
+def test_quiet_drops_warnings_but_not_errors(shipped: Path, broken: Path) -> None:
+    loud = run("rank", "--method", "vikor", "-w", str(shipped))
+    assert loud.exit_code == 0 and "warning: vikor" in loud.stderr
+    quiet = run("-q", "rank", "--method", "vikor", "-w", str(shipped))
+    assert quiet.exit_code == 0 and quiet.stderr == "" and quiet.stdout == loud.stdout
+    error = run("-q", "rank", "-w", str(broken))
+    assert error.exit_code == 2 and "scores.reach" in error.stderr
+    # the options hold for one run only
+    assert "warning: vikor" in run("rank", "--method", "vikor", "-w", str(shipped)).stderr

@@ -15,7 +15,9 @@ import json
 import math
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from enum import StrEnum
 from functools import wraps
 from pathlib import Path
@@ -91,6 +93,9 @@ FormatOpt = Annotated[
 F = TypeVar("F", bound=Callable[..., Any])
 
 DEBUG = {"on": False}
+
+#: The global -v/--verbose and -q/--quiet options of the current run.
+OUTPUT = {"verbose": False, "quiet": False}
 
 
 SCHEMA_VERSION = "1"
@@ -319,6 +324,34 @@ def fmt_num(x: float | None, digits: int = 3) -> str:
 
 
 def print_warnings(warnings: Iterable[str]) -> None:
-    """Print warnings (e.g. an inconsistent AHP profile) on standard error."""
+    """Print warnings (e.g. an inconsistent AHP profile) on standard error, unless -q."""
     for w in warnings:
-        err_console_print(f"warning: {w}")
+        if not OUTPUT["quiet"]:
+            err_console_print(f"warning: {w}")
+
+
+def err_console() -> Any:
+    """A rich console on standard error (imported lazily), for progress."""
+    from rich.console import Console
+
+    return Console(stderr=True, markup=False, highlight=False)
+
+
+def show_progress() -> bool:
+    """Whether to draw progress: standard error is a terminal and -q is not given."""
+    return sys.stderr.isatty() and not OUTPUT["quiet"]
+
+
+@contextmanager
+def step(name: str) -> Iterator[None]:
+    """One step of a long command, on standard error.
+
+    While it runs, its name beside a spinner when standard error is a terminal;
+    with -v, a line with its time when it ends (also when not a terminal); nothing
+    with -q, nor when standard error is a file or a pipe without -v.
+    """
+    start = time.perf_counter()
+    with err_console().status(f"{name}…") if show_progress() else nullcontext():
+        yield
+    if OUTPUT["verbose"] and not OUTPUT["quiet"]:
+        err_console_print(f"{name}: {time.perf_counter() - start:.2f} s")

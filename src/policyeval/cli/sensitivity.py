@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,11 +17,14 @@ from policyeval.cli.common import (
     console,
     emit_csv,
     emit_json,
+    err_console,
     fmt_num,
     fold,
     handle_errors,
     print_blocks,
     print_warnings,
+    show_progress,
+    step,
 )
 
 _LONG_RUN = 20_000  # samples from which a terminal shows a progress bar (wsm)
@@ -93,7 +95,7 @@ def sensitivity(
     a = analyze(workspace, profile)
     ws = a.case
     chosen = [p.strip() for p in profiles.split(",") if p.strip()] if profiles else None
-    show = fmt is Format.table and sys.stdout.isatty() and (samples >= _LONG_RUN or method != "wsm")
+    show = show_progress() and (samples >= _LONG_RUN or method != "wsm")
     kwargs: dict[str, Any] = {
         "method": method,
         "samples": samples,
@@ -108,11 +110,12 @@ def sensitivity(
     if show:
         from rich.progress import Progress
 
-        with Progress(console=console(), transient=True) as bar:
-            task = bar.add_task("SMAA samples", total=samples)
+        with Progress(console=err_console(), transient=True) as bar:
+            task = bar.add_task("SMAA samples, then stability and tornado", total=samples)
             report = a.sensitivity(progress=lambda done: bar.update(task, completed=done), **kwargs)
     else:
-        report = a.sensitivity(**kwargs)
+        with step("sensitivity"):
+            report = a.sensitivity(**kwargs)
     if fmt is Format.json:
         emit_json(report.to_dict())
     elif fmt is Format.csv:
