@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from policyeval._version import __version__
-from policyeval.cli.common import DEBUG
+from policyeval.cli.common import DEBUG, OUTPUT
 
 COMMAND_MODULES = [
     "validate",
@@ -56,9 +56,16 @@ def _root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
     ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Time each step of long commands on stderr.")
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No warnings and no progress on stderr.")
+    ] = False,
 ) -> None:
     """Evaluate policy recommendations: weights, rankings, robustness, budgets and memos."""
     DEBUG["on"] = debug
+    OUTPUT.update(verbose=verbose, quiet=quiet)
 
 
 def build(modules: Iterable[str] = COMMAND_MODULES) -> typer.Typer:
@@ -67,7 +74,7 @@ def build(modules: Iterable[str] = COMMAND_MODULES) -> typer.Typer:
         name="policyeval",
         help="Evaluate policy recommendations: weights, rankings, robustness, budgets and memos.",
         no_args_is_help=True,
-        add_completion=False,
+        add_completion=True,
         pretty_exceptions_enable=False,
         rich_markup_mode=None,
     )

@@ -16,7 +16,9 @@ import math
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from enum import StrEnum
 from functools import wraps
 from pathlib import Path
@@ -37,9 +39,49 @@ class Format(StrEnum):
     csv = "csv"
 
 
+WORKSPACE_ENV = "POLICYEVAL_WORKSPACE"
+
+#: Where the last search for a workspace looked when it found none ("" when it found one).
+SEARCHED = {"note": ""}
+
+
+def find_workspace(start: Path) -> Path | None:
+    """The first of ``start`` and its parents holding ``criteria/`` and ``options/``, or None."""
+    for folder in (start, *start.parents):
+        if (folder / "criteria").is_dir() and (folder / "options").is_dir():
+            return folder
+    return None
+
+
+def _workspace(ctx: typer.Context, param: typer.CallbackParam, value: Path) -> Path:
+    """``-w`` if given, else $POLICYEVAL_WORKSPACE, else the nearest workspace upward (as git)."""
+    SEARCHED["note"] = ""
+    source = ctx.get_parameter_source(param.name or "")
+    if source is None or source.name != "DEFAULT":
+        return value
+    cwd = Path.cwd()
+    found = find_workspace(cwd)
+    if found is None:
+        SEARCHED["note"] = (
+            f"no workspace found: searched {cwd} and every folder above it for criteria/ and "
+            f"options/, and {WORKSPACE_ENV} is not set. Pass --workspace DIR, set "
+            f"{WORKSPACE_ENV}, or create one with 'policyeval init DIR'"
+        )
+        return value
+    return Path(os.path.relpath(found, cwd))
+
+
 WorkspaceOpt = Annotated[
     Path,
-    typer.Option("--workspace", "-w", help="Workspace folder (criteria/ and options/ inside)."),
+    typer.Option(
+        "--workspace",
+        "-w",
+        envvar=WORKSPACE_ENV,
+        callback=_workspace,
+        show_envvar=True,
+        help="Workspace folder (criteria/ and options/ inside). Default: the current folder or "
+        "the nearest one above it holding criteria/ and options/.",
+    ),
 ]
 ProfileOpt = Annotated[
     str | None,
@@ -53,36 +95,79 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 DEBUG = {"on": False}
 
+#: The global -v/--verbose and -q/--quiet options of the current run.
+OUTPUT = {"verbose": False, "quiet": False}
+
+
+SCHEMA_VERSION = "1"
+"""Version of the JSON shapes (DESIGN.md); raised only when a shape changes incompatibly."""
+
+ERROR_CODES = {2: "invalid-input", 3: "infeasible", 1: "internal"}
+
 
 def handle_errors(func: F) -> F:
-    """Map policyeval errors to messages and exit codes; no traceback unless --debug."""
+    """Map policyeval errors to messages and exit codes; no traceback unless --debug.
+
+    With ``--format json`` (the command's ``fmt`` argument) the error is a JSON
+    document on standard output instead (:func:`emit_error`), with the same exit code.
+    """
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from policyeval.errors import InfeasibleError, WorkspaceError
+        from policyeval.errors import InfeasibleError, Issue, WorkspaceError
 
+        as_json = kwargs.get("fmt") == Format.json
         try:
             return func(*args, **kwargs)
         except WorkspaceError as err:
-            print_issues(as_flag(i) for i in err.issues)
+            issues = [as_flag(i) for i in err.issues]
+            if as_json:
+                emit_error(2, issues)
+            else:
+                print_issues(issues)
             raise typer.Exit(2) from err
         except InfeasibleError as err:
-            err_console_print(f"infeasible: {err}")
-            for name in err.constraints:
-                err_console_print(f"  - {name}")
+            if as_json:
+                emit_error(
+                    3,
+                    [Issue("infeasible", str(err))]
+                    + [Issue("binding-constraint", name) for name in err.constraints],
+                )
+            else:
+                err_console_print(f"infeasible: {err}")
+                for name in err.constraints:
+                    err_console_print(f"  - {name}")
             raise typer.Exit(3) from err
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
         except Exception as err:  # noqa: BLE001 - the last resort, exit code 1
             if DEBUG["on"]:
                 raise
-            err_console_print(
-                f"internal error: {type(err).__name__}: {err}\n"
-                "Run again with --debug for the traceback, and please report it."
-            )
+            message = f"internal error: {type(err).__name__}: {err}"
+            if as_json:
+                emit_error(1, [Issue("internal", message)])
+            else:
+                err_console_print(
+                    f"{message}\nRun again with --debug for the traceback, and please report it."
+                )
             raise typer.Exit(1) from err
 
     return wrapper  # type: ignore[return-value]
+
+
+def emit_error(exit_code: int, issues: Iterable[Any]) -> None:
+    """Print an error as JSON on standard output.
+
+    ``{"schema_version", "error": {"code", "exit_code", "problems": [{"code",
+    "message", "file", "entry"}]}}``; ``code`` is ``invalid-input`` (exit 2),
+    ``infeasible`` (3) or ``internal`` (1).
+    """
+    problems = [
+        {"code": i.code, "message": i.message, "file": i.file, "entry": i.entry} for i in issues
+    ]
+    emit_json(
+        {"error": {"code": ERROR_CODES[exit_code], "exit_code": exit_code, "problems": problems}}
+    )
 
 
 def err_console_print(text: str) -> None:
@@ -114,6 +199,10 @@ def load(workspace: Path) -> Workspace:
     """Load and validate a workspace (raises WorkspaceError)."""
     from policyeval.io import load_workspace
 
+    if SEARCHED["note"]:
+        from policyeval.errors import Issue, WorkspaceError
+
+        raise WorkspaceError([Issue("no-workspace", SEARCHED["note"], "", "--workspace")])
     return load_workspace(workspace)
 
 
@@ -200,7 +289,16 @@ def dumps(data: Any) -> str:
 
 
 def emit_json(data: Any) -> None:
-    """Print a JSON document on standard output."""
+    """Print a JSON document on standard output, with its ``schema_version``.
+
+    A dict gets ``"schema_version"`` as its last key (the DESIGN keys keep their
+    order); a list (``weights --all``) keeps its shape and each of its dicts gets the key.
+    """
+
+    def versioned(d: Any) -> Any:
+        return {**d, "schema_version": SCHEMA_VERSION} if isinstance(d, dict) else d
+
+    data = [versioned(d) for d in data] if isinstance(data, list) else versioned(data)
     sys.stdout.write(dumps(data) + "\n")
 
 
@@ -222,6 +320,35 @@ def console() -> Any:
     return Console(width=width, markup=False, highlight=False)
 
 
+def fold(table: Any) -> Any:
+    """Let every column of a rich table fold its text (headers included) rather than cut it."""
+    for column in table.columns:
+        column.overflow = "fold"
+    return table
+
+
+def print_blocks(make: Callable[[list[str]], Any], keys: Sequence[str], out: Any = None) -> None:
+    """Print a table in blocks of columns that fit the console width (e.g. at 80 columns).
+
+    ``make(block)`` builds the table whose data columns are the ``block`` of ``keys``
+    (its leading columns, such as the option, repeat in every block). A key goes to
+    the next block when adding it would make the table wider than the console.
+    """
+    out = out or console()
+    unbounded = out.options.update_width(10_000)  # the natural width, not clamped to the console
+    blocks: list[list[str]] = [[]]
+    for key in keys:
+        wide = out.measure(make([*blocks[-1], key]), options=unbounded).maximum
+        if blocks[-1] and wide > out.width:
+            blocks.append([])
+        blocks[-1].append(key)
+    for i, block in enumerate(blocks):
+        table = fold(make(block))
+        if len(blocks) > 1 and table.title:
+            table.title = f"{table.title} ({i + 1}/{len(blocks)})"
+        out.print(table)
+
+
 def fmt_num(x: float | None, digits: int = 3) -> str:
     """Round a number for a table."""
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
@@ -230,6 +357,34 @@ def fmt_num(x: float | None, digits: int = 3) -> str:
 
 
 def print_warnings(warnings: Iterable[str]) -> None:
-    """Print warnings (e.g. an inconsistent AHP profile) on standard error."""
+    """Print warnings (e.g. an inconsistent AHP profile) on standard error, unless -q."""
     for w in warnings:
-        err_console_print(f"warning: {w}")
+        if not OUTPUT["quiet"]:
+            err_console_print(f"warning: {w}")
+
+
+def err_console() -> Any:
+    """A rich console on standard error (imported lazily), for progress."""
+    from rich.console import Console
+
+    return Console(stderr=True, markup=False, highlight=False)
+
+
+def show_progress() -> bool:
+    """Whether to draw progress: standard error is a terminal and -q is not given."""
+    return sys.stderr.isatty() and not OUTPUT["quiet"]
+
+
+@contextmanager
+def step(name: str) -> Iterator[None]:
+    """One step of a long command, on standard error.
+
+    While it runs, its name beside a spinner when standard error is a terminal;
+    with -v, a line with its time when it ends (also when not a terminal); nothing
+    with -q, nor when standard error is a file or a pipe without -v.
+    """
+    start = time.perf_counter()
+    with err_console().status(f"{name}…") if show_progress() else nullcontext():
+        yield
+    if OUTPUT["verbose"] and not OUTPUT["quiet"]:
+        err_console_print(f"{name}: {time.perf_counter() - start:.2f} s")

@@ -21,6 +21,7 @@ from policyeval.cli.common import (
     fmt_num,
     handle_errors,
     print_warnings,
+    step,
     usage_error,
 )
 
@@ -100,7 +101,8 @@ def optimize(
         "min_recommendations": min_recommendations,
     }
     if robust:
-        result = a.robust_portfolio(budget, samples=samples, seed=seed, solver=solver, **policy)
+        with step(f"robust portfolio over {samples:,} weight samples"):
+            result = a.robust_portfolio(budget, samples=samples, seed=seed, solver=solver, **policy)
     else:
         result = a.portfolio(budget, solver=solver, **policy)
     print_warnings(result.warnings)
@@ -171,7 +173,8 @@ def frontier(
     check_size("frontier_points", points, "--points")
     a = analyze(workspace, profile)
     ws = a.case
-    result = a.frontier(points, solver)
+    with step("frontier"):
+        result = a.frontier(points, solver)
     if chart is not None:
         from policyeval.io.writer import write_atomic
 

@@ -19,6 +19,7 @@ from policyeval.cli.common import (
     emit_json,
     fmt_num,
     handle_errors,
+    print_blocks,
     print_warnings,
 )
 
@@ -96,7 +97,7 @@ def _print_one(result, titles: dict[str, str], title: str) -> None:  # noqa: ANN
         title=f"{title}\n{result.method} ranking, profile '{result.profile}' ({better} is better)"
     )
     for col, justify in (("rank", "right"), ("option", "left"), ("", "left"), ("score", "right")):
-        table.add_column(col, justify=justify)
+        table.add_column(col, justify=justify, no_wrap=col == "option")
     for r in result.rows:
         label = titles.get(r.option, r.option)
         table.add_row(
@@ -108,23 +109,30 @@ def _print_one(result, titles: dict[str, str], title: str) -> None:  # noqa: ANN
 def _print_all(result, title: str) -> None:  # noqa: ANN001
     from rich.table import Table
 
-    table = Table(title=f"{title}\nranks by method, profile '{result.profile}'")
-    table.add_column("option", no_wrap=True)
     methods = list(result.methods)
-    for m in methods:
-        table.add_column(m, justify="right")
-    table.add_column("consensus", justify="right")
     ranks = {m: {r.option: r.rank for r in rk.rows} for m, rk in result.methods.items()}
+    ranks["consensus"] = {r.option: r.rank for r in result.consensus}
     baseline = {r.option for rk in result.methods.values() for r in rk.rows if r.baseline}
-    for row in result.consensus:
-        label = row.option + (" (baseline)" if row.option in baseline else "")
-        table.add_row(label, *(str(ranks[m][row.option]) for m in methods), str(row.rank))
-    console().print(table)
-    agree = Table(title="Agreement between methods (Kendall's tau)")
-    agree.add_column("")
-    for m in methods:
-        agree.add_column(m, justify="right")
-    for a in methods:
-        agree.add_row(a, *(fmt_num(result.agreement[a][b], 2) for b in methods))
-    console().print(agree)
+
+    def by_method(block: list[str]) -> Table:
+        table = Table(title=f"{title}\nranks by method, profile '{result.profile}'")
+        table.add_column("option", no_wrap=True)
+        for m in block:
+            table.add_column(m, justify="right")
+        for row in result.consensus:
+            label = row.option + (" (baseline)" if row.option in baseline else "")
+            table.add_row(label, *(str(ranks[m][row.option]) for m in block))
+        return table
+
+    def agreement(block: list[str]) -> Table:
+        agree = Table(title="Agreement between methods (Kendall's tau)")
+        agree.add_column("")
+        for m in block:
+            agree.add_column(m, justify="right")
+        for a in methods:
+            agree.add_row(a, *(fmt_num(result.agreement[a][b], 2) for b in block))
+        return agree
+
+    print_blocks(by_method, [*methods, "consensus"])
+    print_blocks(agreement, methods)
     console().print(f"Consensus rule: {result.consensus_rule}")

@@ -15,6 +15,7 @@ from policyeval.cli.common import (
     check_choice,
     check_size,
     handle_errors,
+    step,
     usage_error,
 )
 
@@ -108,31 +109,37 @@ def report(
     check_size("samples", samples, "--samples")
     target = out if out is not None else workspace / "reports"
     check_writable(target)
-    a = analyze(workspace, profile)
-    ctx = report_context(
-        a,
-        date=memo_date,
-        seed=seed,
-        samples=samples,
-        command={"template": template, "format": fmt, "since": since},
-    )
+    with step("load"):
+        a = analyze(workspace, profile)
+    with step("analysis"):
+        ctx = report_context(
+            a,
+            date=memo_date,
+            seed=seed,
+            samples=samples,
+            command={"template": template, "format": fmt, "since": since},
+        )
     from policyeval.record import FILE, decision_record, to_bytes
 
     changes = None
     if since is not None:
         from policyeval.diff import since_section
 
-        ctx["since"], changes = since_section(a, workspace, since, samples=samples, seed=seed)
-    files = build_report(ctx, templates, formats, a.case.templates)
-    files[FILE] = to_bytes(
-        decision_record(
-            a,
-            samples=samples, seed=seed, date=memo_date, templates=templates, formats=formats,
-            next_steps=ctx["next_steps"],
-            since=changes.to_dict() if changes else None,
-        )
-    )  # fmt: skip
-    for path in write_report(files, target):
+        with step("changes since " + since):
+            ctx["since"], changes = since_section(a, workspace, since, samples=samples, seed=seed)
+    with step("render"):
+        files = build_report(ctx, templates, formats, a.case.templates)
+        files[FILE] = to_bytes(
+            decision_record(
+                a,
+                samples=samples, seed=seed, date=memo_date, templates=templates, formats=formats,
+                next_steps=ctx["next_steps"],
+                since=changes.to_dict() if changes else None,
+            )
+        )  # fmt: skip
+    with step("write"):
+        written = write_report(files, target)
+    for path in written:
         typer.echo(_shown(path))
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,9 +18,14 @@ from policyeval.cli.common import (
     console,
     emit_csv,
     emit_json,
+    err_console,
     fmt_num,
+    fold,
     handle_errors,
+    print_blocks,
     print_warnings,
+    show_progress,
+    step,
 )
 
 _LONG_RUN = 20_000  # samples from which a terminal shows a progress bar (wsm)
@@ -94,7 +98,7 @@ def sensitivity(
     a = analyze(workspace, profile)
     ws = a.case
     chosen = [p.strip() for p in profiles.split(",") if p.strip()] if profiles else None
-    show = fmt is Format.table and sys.stdout.isatty() and (samples >= _LONG_RUN or method != "wsm")
+    show = show_progress() and (samples >= _LONG_RUN or method != "wsm")
     kwargs: dict[str, Any] = {
         "method": method,
         "samples": samples,
@@ -109,11 +113,12 @@ def sensitivity(
     if show:
         from rich.progress import Progress
 
-        with Progress(console=console(), transient=True) as bar:
-            task = bar.add_task("SMAA samples", total=samples)
+        with Progress(console=err_console(), transient=True) as bar:
+            task = bar.add_task("SMAA samples, then stability and tornado", total=samples)
             report = a.sensitivity(progress=lambda done: bar.update(task, completed=done), **kwargs)
     else:
-        report = a.sensitivity(**kwargs)
+        with step("sensitivity"):
+            report = a.sensitivity(**kwargs)
     if fmt is Format.json:
         emit_json(report.to_dict())
     elif fmt is Format.csv:
@@ -127,6 +132,10 @@ def sensitivity(
     print_warnings(w for w in report.warnings if w not in a.weights.warnings)
 
 
+CRITERION_WIDTH = 10
+"""Widest criterion column of the central weights: longer ids fold (readable at 80 columns)."""
+
+
 def _print(report: Any, title: str) -> None:
     from rich.table import Table
 
@@ -134,33 +143,40 @@ def _print(report: Any, title: str) -> None:
     s = report.smaa
     n = len(s.options)
     shown = n if n <= 8 else 5
-    table = Table(
-        title=f"{title}\nSMAA-2 rank acceptability, method {s.method}, {s.samples:,} samples, "
-        f"seed {s.seed}, weights {s.sampler}"
-    )
-    table.add_column("option")
-    for r in range(shown):
-        table.add_column(f"rank {r + 1}", justify="right")
-    if shown < n:
-        table.add_column(f"rank {shown + 1}+", justify="right")
-    table.add_column("confidence", justify="right")
     order = sorted(range(n), key=lambda i: tuple(-s.acceptability[i, :shown]))
-    for i in order:
-        row = [f"{x:.1%}" for x in s.acceptability[i, :shown]]
-        if shown < n:
-            row.append(f"{s.acceptability[i, shown:].sum():.1%}")
-        conf = s.confidence[i]
-        table.add_row(s.options[i], *row, "—" if conf != conf else f"{conf:.1%}")
-    out.print(table)
+    cells = {f"rank {r + 1}": [f"{x:.1%}" for x in s.acceptability[:, r]] for r in range(shown)}
+    if shown < n:
+        cells[f"rank {shown + 1}+"] = [f"{x:.1%}" for x in s.acceptability[:, shown:].sum(axis=1)]
+    cells["confidence"] = ["—" if c != c else f"{c:.1%}" for c in s.confidence]
 
-    central = Table(title="Central weights (mean weights where the option ranks first)")
-    central.add_column("option")
-    for c in s.criteria:
-        central.add_column(c, justify="right")
-    for i in order:
-        if s.acceptability[i, 0] > 0:
-            central.add_row(s.options[i], *(fmt_num(x, 2) for x in s.central_weights[i]))
-    out.print(central)
+    def acceptability(block: list[str]) -> Table:
+        table = Table(
+            title=f"{title}\nSMAA-2 rank acceptability, method {s.method}, {s.samples:,} "
+            f"samples, seed {s.seed}, weights {s.sampler}"
+        )
+        table.add_column("option", no_wrap=True)
+        for key in block:
+            table.add_column(key, justify="right")
+        for i in order:
+            table.add_row(s.options[i], *(cells[key][i] for key in block))
+        return table
+
+    print_blocks(acceptability, list(cells), out)
+
+    column = {c: j for j, c in enumerate(s.criteria)}
+
+    def central(block: list[str]) -> Table:
+        table = Table(title="Central weights (mean weights where the option ranks first)")
+        table.add_column("option", no_wrap=True)
+        for c in block:
+            table.add_column(c, justify="right", max_width=CRITERION_WIDTH)
+        for i in order:
+            if s.acceptability[i, 0] > 0:
+                weights = s.central_weights[i]
+                table.add_row(s.options[i], *(fmt_num(weights[column[c]], 2) for c in block))
+        return table
+
+    print_blocks(central, list(s.criteria), out)
 
     st = report.stability
     stab = Table(
@@ -173,7 +189,7 @@ def _print(report: Any, title: str) -> None:
         lo, hi = st.top_intervals[c]
         rlo, rhi = st.ranking_intervals[c]
         stab.add_row(c, fmt_num(w), f"[{lo:.3f}, {hi:.3f}]", f"[{rlo:.3f}, {rhi:.3f}]")
-    out.print(stab)
+    out.print(fold(stab))
 
     takes = Table(title=f"What it would take to put a runner-up above {st.top} (wsm)")
     for col in ("option", "rank", "gap", "weight moved", "one score change"):
@@ -185,7 +201,7 @@ def _print(report: Any, title: str) -> None:
             c = w.score_changes[0]
             one = f"{c['criterion']} {c['from']:g} -> {c['to']:.3g}"
         takes.add_row(w.option, str(w.rank), fmt_num(w.gap), move, one)
-    out.print(takes)
+    out.print(fold(takes))
 
     t = report.tornado
     tor = Table(title=f"Tornado: lead of {t.top} (now {t.base_lead:.3f}) at each factor's ends")
@@ -196,7 +212,7 @@ def _print(report: Any, title: str) -> None:
             r["factor"], f"{r['low']:.3g}", f"{r['high']:.3g}",
             fmt_num(r["lead_low"]), fmt_num(r["lead_high"]),
         )  # fmt: skip
-    out.print(tor)
+    out.print(fold(tor))
 
     rev = Table(title="Rank reversal: does the order of the other options change?")
     for col in ("method", "removing an option", "adding a copy of the worst"):
@@ -211,7 +227,7 @@ def _print(report: Any, title: str) -> None:
             + (f" ({', '.join(bad[:3])}{', …' if len(bad) > 3 else ''})" if bad else ""),
             "changes it" if added.reversed else "no change",
         )
-    out.print(rev)
+    out.print(fold(rev))
 
     k = report.stakeholders
     noun = "profile" if len(k.ranks) == 1 else "profiles"

@@ -12,14 +12,17 @@ from policyeval.cli.common import (
     FormatOpt,
     ProfileOpt,
     WorkspaceOpt,
-    console,
     emit_csv,
     emit_json,
     fmt_num,
     handle_errors,
     load,
+    print_blocks,
     print_warnings,
 )
+
+PROFILE_WIDTH = 10
+"""Widest profile column: longer profile names fold, so that more profiles fit at 80 columns."""
 
 
 def register(app: typer.Typer) -> None:
@@ -52,18 +55,32 @@ def weights(
     else:
         from rich.table import Table
 
-        table = Table(title=f"Weights — {ws.title}")
-        table.add_column("criterion", no_wrap=True)
-        table.add_column("group", no_wrap=True)
-        for r in results:
-            table.add_column(f"{r.profile}\n({r.method})", justify="right")
-        for c in ws.criteria:
-            table.add_row(c.id, c.group or "", *(fmt_num(r.weights[c.id]) for r in results))
-        crs = [
-            fmt_num(r.consistency_ratio) if r.consistency_ratio is not None else "" for r in results
-        ]
-        if any(crs):
-            table.add_row("AHP consistency", "ratio (CR)", *crs)
-        console().print(table)
+        by_name = {r.profile: r for r in results}
+        crs = {
+            r.profile: fmt_num(r.consistency_ratio)
+            for r in results
+            if r.consistency_ratio is not None
+        }
+
+        def make(block: list[str]) -> Table:
+            table = Table(title=f"Weights — {ws.title}")
+            table.add_column("criterion", no_wrap=True)
+            if not all_profiles:  # the groups once, not in every block of profiles
+                table.add_column("group", no_wrap=True)
+            for name in block:
+                table.add_column(
+                    f"{name}\n({by_name[name].method})", justify="right", max_width=PROFILE_WIDTH
+                )
+            for c in ws.criteria:
+                group = [] if all_profiles else [c.group or ""]
+                table.add_row(c.id, *group, *(fmt_num(by_name[n].weights[c.id]) for n in block))
+            if crs:
+                label = (
+                    ["AHP consistency (CR)"] if all_profiles else ["AHP consistency", "ratio (CR)"]
+                )
+                table.add_row(*label, *(crs.get(n, "") for n in block))
+            return table
+
+        print_blocks(make, list(by_name))
     for r in results:
         print_warnings(r.warnings)
