@@ -99,3 +99,14 @@ def test_sampled_scores_keep_the_problem_scale():
     """A sampled score beyond the observed range gives a value above 1 (wsm keeps it)."""
     p = make_problem(["a", "b"], ["x"], np.array([[0.0], [10.0]]), [True])
     assert score_batch("wsm", p, np.ones(1), scores=np.array([[0.0], [12.0]])).tolist() == [0, 1.2]
+
+
+def test_a_baseline_at_the_ideal_end_of_an_observed_scale_is_explained():
+    """No declared scale and the status quo best of all: a warning says why it wins draws."""
+    p = make_problem(["sq", "a", "b"], ["cost", "x"], np.array([[0.0, 1.0], [5.0, 9.0],
+                     [3.0, 4.0]]), [False, True], declared=[None, (0, 10)], baseline=0)  # fmt: skip
+    warnings = rank_problem(p, {"cost": 1, "x": 1}).warnings
+    assert [w for w in warnings if "'cost'" in w and "declare" in w]
+    assert not [w for w in warnings if "'x'" in w]  # declared scale: no warning
+    fine = make_problem(["sq", "a"], ["cost"], np.array([[3.0], [1.0]]), [False], baseline=0)
+    assert not [w for w in rank_problem(fine, {"cost": 1}).warnings if "declare" in w]

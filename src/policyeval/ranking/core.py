@@ -306,7 +306,7 @@ def rank_problem(
         rows=tuple(rows),
         higher_is_better=higher,
         details=details,
-        warnings=tuple(warnings) + tuple(constant_warnings(problem)) + tuple(more),
+        warnings=(*warnings, *constant_warnings(problem), *baseline_ideal_warnings(problem), *more),
     )
 
 
@@ -316,4 +316,36 @@ def constant_warnings(problem: Problem) -> list[str]:
         f"criterion '{c}' has an empty scale (every option scores the same): every option "
         "gets value 1 on it and it does not separate the options"
         for c in problem.constant_criteria
+    ]
+
+
+def baseline_ideal_warnings(problem: Problem) -> list[str]:
+    """One warning per criterion scaled over the options compared (no declared ``scale``)
+    on which the baseline holds the best score of all.
+
+    There the baseline gets value 1 and every measure at most as much: no measure can
+    add value over the status quo on that criterion, and the baseline wins every draw
+    that puts weight there. Declaring the criterion's ``scale`` removes the effect.
+
+    Examples
+    --------
+    >>> from policyeval.model.problem import make_problem
+    >>> p = make_problem(["sq", "a"], ["x"], np.array([[5.0], [3.0]]), [True], baseline=0)
+    >>> baseline_ideal_warnings(p)[0][:40]
+    "criterion 'x' has no declared scale and "
+    """
+    if problem.baseline is None:
+        return []
+    v = problem.values()
+    base = problem.baseline
+    return [
+        f"criterion '{c}' has no declared scale and the baseline '{problem.options[base]}' "
+        "scores best on it: no option can add value over the baseline there, which favours "
+        "it when this criterion weighs much; declare scale: [lo, hi] to measure against the "
+        "possible range"
+        for j, c in enumerate(problem.criteria)
+        if not problem.declared_scale[j]
+        and problem.scale_hi[j] > problem.scale_lo[j]
+        and v[base, j] >= v[:, j].max() - 1e-12
+        and (v[:, j] < v[base, j] - 1e-12).any()
     ]

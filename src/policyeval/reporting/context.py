@@ -178,6 +178,15 @@ def build_context(
             weight_warnings=a.weights.warnings,
             ranking_warnings=ranking_warnings,
         ),  # fmt: skip
+        # the one-page brief: the same caveats but the methods' notes (in the memo)
+        "brief_caveats": ev.caveats(
+            ws,
+            names,
+            unit_long,
+            has_portfolio=money is not None,
+            weight_warnings=a.weights.warnings,
+            ranking_warnings=(),
+        ),  # fmt: skip
         "packages": [
             {
                 "id": p.id,

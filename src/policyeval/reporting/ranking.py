@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -36,18 +37,35 @@ def prefer_sentence(dissent: Mapping[str, str]) -> str:
 
 
 def reader_warnings(mr: MultiRanking, names: Names) -> list[str]:
-    """The ranking's warnings rewritten for a reader (titles, what it means)."""
-    out = []
+    """The ranking's warnings rewritten for a reader (titles, what it means).
+
+    A warning every method gives (about the data, not the method) is listed once.
+    """
+    common = set.intersection(*(set(rk.warnings) for rk in mr.methods.values()))
+    first = next(iter(mr.methods.values())).warnings
+    out = [_plain_data_warning(w, names) for w in dict.fromkeys(first) if w in common]
     for m, rk in mr.methods.items():
-        if m == "vikor" and rk.warnings:
+        if m == "vikor" and set(rk.warnings) - common:
             chosen = [f"“{names(o)}”" for o in rk.details.get("compromise_set", [])]
             out.append(
                 f"VIKOR finds no single clear winner: {listing(chosen)} are too close to "
                 "separate by its rules, so it treats them as equally good compromises."
             )
         else:
-            out += [f"{method_name(m)}: {names.plain(w)}" for w in rk.warnings]
+            out += [f"{method_name(m)}: {names.plain(w)}" for w in rk.warnings if w not in common]
     return out
+
+
+def _plain_data_warning(warning: str, names: Names) -> str:
+    """A warning about the data in a reader's words (the baseline at the top of an observed
+    scale); others with ids replaced by titles."""
+    found = re.match(r"criterion '(\w+)' has no declared scale and the baseline '(\w+)'", warning)
+    if found:
+        return (
+            f"“{names(found.group(1))}” is measured only across the alternatives compared and "
+            f"“{names(found.group(2))}” scores best on it, so no alternative can add value there."
+        )
+    return names.plain(warning)
 
 
 def rank_table(
