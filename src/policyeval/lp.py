@@ -291,26 +291,12 @@ def solve_lp(
     return x, float(h.getInfo().objective_function_value), np.array(solution.row_dual)
 
 
-_BANNER = {"shown": False}
-
-
 def _highs() -> Any:
     """A quiet HiGHS instance (its first construction prints a banner on standard output,
-    which would spoil JSON output: it goes to /dev/null)."""
+    which would spoil JSON output)."""
     import highspy
 
-    if _BANNER["shown"]:
+    with _quiet_stdout():
         h = highspy.Highs()
-    else:
-        sys.stdout.flush()
-        saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, 1)
-        try:
-            h = highspy.Highs()
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
-            os.close(null)
-        _BANNER["shown"] = True
     h.setOptionValue("output_flag", False)
     return h
