@@ -1,7 +1,7 @@
 """Writing commands killed at random moments (attack report 2026-11-30, surface 6).
 
 ``report`` and ``frontier --chart`` (CBC solves, then a chart) are each interrupted 30
-times, at a seeded random moment of their run, alternately by SIGTERM and Ctrl-C
+times, at seeded moments spread over their run, alternately by SIGTERM and Ctrl-C
 (SIGINT). Afterwards every output file is either its old or its new content, never
 partial; no temporary file is left in the workspace, in ``--out`` or in the temporary
 folder (PuLP's ``.mps``/``.sol`` included); and the workspace is unchanged. A SIGKILL
@@ -56,21 +56,35 @@ def complete_run(args: list[str], out: Path, tmp: Path) -> tuple[dict[str, bytes
     return files, time.perf_counter() - start
 
 
+def kill_moments(kills: int, duration: float) -> list[float]:
+    """Seconds after start at which to signal: one seeded moment in each of ``kills`` equal
+    slices of 0.05 s to 1.15 x the reference run, so the kills span the whole run, its
+    writes at the end included, whatever the seed."""
+    rng = random.Random(SEED)
+    span = 1.15 * duration - 0.05
+    return [0.05 + span * (k + rng.random()) / kills for k in range(kills)]
+
+
 def kill_repeatedly(root: Path, tmp_path: Path, make_args, signals, kills: int = KILLS) -> None:  # noqa: ANN001, E501
     out, tmp = tmp_path / "out", tmp_path / "tmp"
     tmp.mkdir()
     new, duration = complete_run(make_args(tmp_path / "expected"), tmp_path / "expected", tmp)
     assert new and not list(tmp.iterdir())
     ws_before = snapshot(root)
-    rng = random.Random(SEED)
     outcomes = {"old": 0, "new": 0}
-    for k in range(kills):
+    moments = kill_moments(kills, duration)
+    k = 0
+    while k < len(moments):
+        if k == len(moments) - 1 and not outcomes["new"] and len(moments) < kills + 3:
+            # every kill so far came before the writes (this machine runs slower than the
+            # reference run did): add a later one, so that both phases are covered
+            moments.append(moments[-1] * 1.5)
         shutil.rmtree(out, ignore_errors=True)
         for rel in new:
             (out / rel).parent.mkdir(parents=True, exist_ok=True)
             (out / rel).write_bytes(OLD)
         proc = run(make_args(out), tmp)
-        time.sleep(rng.uniform(0.05, duration))
+        time.sleep(moments[k])
         sig = signals[k % len(signals)]
         proc.send_signal(sig)
         _, err = proc.communicate(timeout=120)
@@ -92,6 +106,7 @@ def kill_repeatedly(root: Path, tmp_path: Path, make_args, signals, kills: int =
             time.sleep(0.2)  # a CBC child interrupted with its parent ends on its own
             assert list(tmp.iterdir()) == [], f"kill {k} ({sig!r}) left {list(tmp.iterdir())}"
         assert snapshot(root) == ws_before
+        k += 1
     assert outcomes["old"] and outcomes["new"], outcomes  # the kills covered the write phase
 
 
