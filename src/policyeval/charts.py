@@ -65,6 +65,14 @@ def style() -> Iterator[None]:
         yield
 
 
+def preload() -> None:
+    """Import matplotlib's figure and SVG and PNG back ends now (a memo waiting for a
+    worker process does it meanwhile, instead of when it draws its first chart)."""
+    import matplotlib.backends.backend_agg  # noqa: F401
+    import matplotlib.backends.backend_svg  # noqa: F401
+    import matplotlib.figure  # noqa: F401
+
+
 def wrap(label: str, width: int = 34, lines: int = 3) -> str:
     """A label broken into at most ``lines`` lines of about ``width`` characters.
 

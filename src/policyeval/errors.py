@@ -49,6 +49,10 @@ class WorkspaceError(PolicyevalError):
         self.issues: list[Issue] = list(issues)
         super().__init__("\n".join(str(i) for i in self.issues))
 
+    def __reduce__(self) -> tuple[type, tuple[list[Issue]]]:
+        """Rebuilt from its issues (a worker process sends it to its parent pickled)."""
+        return type(self), (self.issues,)
+
 
 class InfeasibleError(PolicyevalError):
     """An optimization has no solution (exit code 3).
@@ -64,6 +68,10 @@ class InfeasibleError(PolicyevalError):
     def __init__(self, message: str, constraints: Iterable[str] = ()) -> None:
         self.constraints = list(constraints)
         super().__init__(message)
+
+    def __reduce__(self) -> tuple[type, tuple[str, list[str]]]:
+        """Rebuilt from its message and constraints (see :class:`WorkspaceError`)."""
+        return type(self), (str(self), self.constraints)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

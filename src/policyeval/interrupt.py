@@ -1,7 +1,9 @@
-"""Clean up on SIGTERM: the temporary files and folders in use, and the solvers using them.
+"""Clean up on SIGTERM: the temporary files and folders in use, the solvers using them,
+and our worker processes.
 
 Writers and the solver wrapper register what they create while it exists
-(:func:`track`, :func:`forget`). ``policyeval`` installs :func:`terminate` as the
+(:func:`track`, :func:`forget`); :mod:`policyeval.forked` registers its children
+(:func:`track_child`). ``policyeval`` installs :func:`terminate` as the
 SIGTERM handler: it removes what is registered, stops the CBC processes working in
 a registered folder, and exits with 143 at once. (Raising an exception from the
 handler instead could land in a finalizer, where Python ignores it.) Ctrl-C keeps
@@ -20,6 +22,8 @@ from types import FrameType
 
 _LIVE: dict[str, bool] = {}
 """Registered paths -> True for a folder, False for a file."""
+_CHILDREN: set[int] = set()
+"""Process ids of running worker children."""
 
 
 def track(path: str, folder: bool = False) -> None:
@@ -30,6 +34,22 @@ def track(path: str, folder: bool = False) -> None:
 def forget(path: str) -> None:
     """Unregister ``path`` (it was renamed into place or removed)."""
     _LIVE.pop(path, None)
+
+
+def track_child(pid: int) -> None:
+    """Register a worker child, stopped (SIGTERM) and reaped by :func:`cleanup`."""
+    _CHILDREN.add(pid)
+
+
+def forget_child(pid: int) -> None:
+    """Unregister a worker child (it has been reaped)."""
+    _CHILDREN.discard(pid)
+
+
+def forget_all() -> None:
+    """Forget everything registered (in a forked child: those are the parent's)."""
+    _LIVE.clear()
+    _CHILDREN.clear()
 
 
 def stop_processes_using(folder: str) -> None:
@@ -45,7 +65,14 @@ def stop_processes_using(folder: str) -> None:
 
 
 def cleanup() -> None:
-    """Remove every registered path (stopping the solvers working in a folder)."""
+    """Stop every worker child; remove every registered path (and the solvers using it)."""
+    for pid in list(_CHILDREN):
+        try:
+            os.kill(pid, signal.SIGTERM)  # the child removes its own files and exits
+            os.waitpid(pid, 0)
+        except OSError:
+            pass
+        forget_child(pid)
     for path, folder in list(_LIVE.items()):
         try:
             if folder:

@@ -36,7 +36,7 @@ LAYERS = {
     "io": 2,
     "model": 1,
     "limits": 0.5, "safepath": 0.5,
-    "errors": 0, "display": 0, "charts": 0, "_version": 0, "interrupt": 0,
+    "errors": 0, "display": 0, "charts": 0, "_version": 0, "interrupt": 0, "forked": 0.3,
 }  # fmt: skip
 
 

@@ -122,6 +122,18 @@ def test_pdf_is_deterministic(shipped_ctx, pdfs):
     assert again["brief.pdf"] == files["brief.pdf"]
 
 
+@needs_pdf
+def test_printed_files_are_the_same_made_side_by_side_or_one_by_one(shipped_ctx, monkeypatch):
+    """PDF and Word files are made in forked children beside the caller (policyeval.forked):
+    the bytes and their order are those of one process making them one after another."""
+    made = {}
+    for workers in ("1", "3"):
+        monkeypatch.setenv("POLICYEVAL_WORKERS", workers)
+        made[workers] = build_report(shipped_ctx, ["memo", "brief"], ["md", "pdf", "docx"])
+    assert list(made["3"]) == list(made["1"])
+    assert made["3"] == made["1"]
+
+
 def _playwright():
     try:
         from playwright.sync_api import sync_playwright

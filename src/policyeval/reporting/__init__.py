@@ -9,10 +9,11 @@ the template sandbox.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from policyeval import charts, forked
 from policyeval.reporting.render import FORMATS, TEMPLATES, render, write_files
 
 FIGURES: dict[str, tuple[str, ...] | None] = {
@@ -52,8 +53,6 @@ def report_context(
     versions : dict, optional
         Package versions to print (default: the installed ones; tests pin them).
     """
-    from concurrent.futures import ThreadPoolExecutor
-
     from policyeval import next_steps
     from policyeval.reporting.context import build_context
     from policyeval.reporting.provenance import file_hashes, package_versions, reproduce_command
@@ -66,13 +65,14 @@ def report_context(
         "versions": dict(versions) if versions is not None else package_versions(),
         "command": reproduce_command(args),
     }
-    # The value of information (numpy, mostly outside the GIL) runs beside the memo's
-    # other results and charts; what both read is computed first, once.
+    # The value of information (many small regressions, mostly holding the GIL) runs in a
+    # child process beside the memo's other results; what both read is computed first, once.
     a.problem(a.subject_packages())
     a.profiles()
-    with ThreadPoolExecutor(1) as pool:
-        voi = pool.submit(a.next_steps, samples=max(samples, 2), seed=seed)
+    with forked.submit(a.next_steps, max(samples, 2), seed) as voi:
         ctx = build_context(a, date=date, seed=seed, samples=samples, provenance=provenance)
+        if voi.forked and ctx["charts"]:
+            charts.preload()  # while the child works
         ctx["next_steps"] = voi.result()
     ctx["voi"] = next_steps.section(ctx["next_steps"])
     return ctx
@@ -91,20 +91,24 @@ def build_report(
     Word (docx) is the Markdown memo with the charts as PNG pictures, styled by
     ``user_dir/reference.docx`` when it exists.
     """
+    from functools import partial
+
     from policyeval.reporting.pdf import html_to_pdf
 
     out: dict[str, bytes] = {}
     svgs: dict[str, str] = {}  # each chart drawn once, and only when a template shows it
-    pngs: dict[str, bytes] = {}  # the same for Word memos
+    pngs: dict[str, bytes] = {}  # the same for Word memos (within one process)
+    printed: dict[str, Callable[[], bytes]] = {}  # PDF and Word files, made side by side
+    seconds: dict[str, float] = {}  # about how long each takes (measured on the shipped case)
     for name in templates:
         files_dir = f"{name}_files"
         shown = FIGURES.get(name)
-        charts = [c for c in ctx["charts"] if shown is None or c["id"] in shown]
-        for c in charts:
+        figures = [c for c in ctx["charts"] if shown is None or c["id"] in shown]
+        for c in figures:
             if c["id"] not in svgs:
                 svgs[c["id"]] = c["render"]()
-        charts = [{**c, "svg": svgs[c["id"]], "number": _FIG.format(c["id"])} for c in charts]
-        page = {**ctx, "files_dir": files_dir, "charts": charts}
+        figures = [{**c, "svg": svgs[c["id"]], "number": _FIG.format(c["id"])} for c in figures]
+        page = {**ctx, "files_dir": files_dir, "charts": figures}
         html = text = None
         for fmt in formats:
             if fmt in ("md", "docx"):
@@ -118,13 +122,18 @@ def build_report(
                     if cid in svgs:
                         out[f"{files_dir}/{cid}.svg"] = svgs[cid].encode()
             elif fmt == "docx":
-                out[f"{name}.docx"] = _docx(page, text, shown_ids, pngs, user_dir)
+                out[f"{name}.docx"] = b""  # its place in the order of files
+                printed[f"{name}.docx"] = partial(_docx, page, text, shown_ids, pngs, user_dir)
+                seconds[f"{name}.docx"] = 0.25 * len(shown_ids) + len(text) / 100e3
             else:
                 html = html or _number(render(page, name, "html", user_dir))
                 if fmt == "html":
                     out[f"{name}.html"] = html.encode()
                 else:
-                    out[f"{name}.pdf"] = html_to_pdf(html)
+                    out[f"{name}.pdf"] = b""  # its place in the order of files
+                    printed[f"{name}.pdf"] = partial(html_to_pdf, html)
+                    seconds[f"{name}.pdf"] = 0.4 + len(html) / 90e3
+    out.update(forked.run_all(printed, cost=seconds.__getitem__))
     return out
 
 

@@ -1,0 +1,187 @@
+"""Run a function in a forked child process, beside the caller.
+
+Much of a memo's time is Python holding the GIL (the value of information's many small
+regressions, WeasyPrint's layout), so threads do not overlap it; a second process
+does, on a second core. :func:`submit` forks a child that runs ``fn(*args)`` and
+sends back its pickled result (or exception) through a pipe; ``job.result()`` returns
+it (or raises it). The child starts from a copy of the caller's memory, so it needs
+nothing re-loaded, and it ends with ``os._exit`` (no ``atexit``, no flushing of the
+caller's buffers).
+
+Where a child cannot help or is not safe, the call runs in the caller when the result
+is asked for, with the same result: no ``os.fork`` (Windows), one CPU, other Python
+threads alive (a fork copies their locks, not the threads; this is the case under
+``policyeval serve``), or ``POLICYEVAL_WORKERS=1``. A child that ends without a result
+(killed, out of memory), or with an exception that cannot be rebuilt in the caller, is
+also replaced by a run in the caller.
+
+Children are registered with :mod:`policyeval.interrupt`, so SIGTERM, Ctrl-C and a
+job left unasked (``with`` block) stop them; a child forgets the files its parent
+registered, so it never removes them.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import select
+import signal
+import threading
+from collections.abc import Callable, Hashable, Mapping
+from typing import Any, Generic, TypeVar
+
+from policyeval import interrupt
+
+T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
+
+
+def workers() -> int:
+    """Processes that may work at once: ``POLICYEVAL_WORKERS``, else the usable CPUs."""
+    setting = os.environ.get("POLICYEVAL_WORKERS", "").strip()
+    if setting.isdigit() and int(setting) >= 1:
+        return int(setting)
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    """True when :func:`submit` runs its function in a child process."""
+    return hasattr(os, "fork") and workers() > 1 and threading.active_count() == 1
+
+
+class Job(Generic[T]):
+    """A call running in a child process (or, where none can, deferred to :meth:`result`)."""
+
+    def __init__(self, fn: Callable[..., T], args: tuple[Any, ...]) -> None:
+        self._fn, self._args = fn, args
+        self._pid = 0
+        self._read = -1
+        if can_fork():
+            self._start()
+
+    def _start(self) -> None:
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: compute, send, and leave without running the parent's exit code
+            os.close(read)
+            interrupt.forget_all()
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it stops us
+            try:
+                payload = pickle.dumps((True, self._fn(*self._args)))
+            except BaseException as err:  # noqa: BLE001 - every failure goes to the parent
+                try:
+                    payload = pickle.dumps((False, err))
+                except Exception:  # noqa: BLE001 - an exception that cannot be pickled
+                    payload = pickle.dumps((False, RuntimeError(repr(err))))
+            try:
+                with os.fdopen(write, "wb") as pipe:
+                    pipe.write(payload)
+            finally:
+                interrupt.cleanup()
+                os._exit(0)
+        os.close(write)
+        self._pid, self._read = pid, read
+        interrupt.track_child(pid)
+
+    @property
+    def forked(self) -> bool:
+        """Whether a child process is working on the call (else :meth:`result` runs it)."""
+        return bool(self._pid)
+
+    def done(self) -> bool:
+        """Whether :meth:`result` would return without waiting for the child to compute.
+
+        (A child writes its result only once it has it: a readable pipe means it is done.)
+        """
+        return not self._pid or bool(select.select([self._read], [], [], 0)[0])
+
+    def result(self) -> T:
+        """The function's return value (or its exception, raised here)."""
+        if not self._pid:
+            return self._fn(*self._args)
+        with os.fdopen(self._read, "rb") as pipe:
+            payload = pipe.read()
+        self._reap()
+        if not payload:  # the child died without a word: compute it here
+            return self._fn(*self._args)
+        try:
+            ok, value = pickle.loads(payload)
+        except Exception:  # noqa: BLE001 - an exception that cannot be rebuilt: raise it here
+            return self._fn(*self._args)
+        if not ok:
+            raise value
+        return value
+
+    def cancel(self) -> None:
+        """Stop the child if it is still working (nothing happens to a finished job)."""
+        if self._pid:
+            try:
+                os.kill(self._pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            os.close(self._read)
+            self._reap()
+
+    def _reap(self) -> None:
+        try:
+            os.waitpid(self._pid, 0)
+        except ChildProcessError:
+            pass
+        interrupt.forget_child(self._pid)
+        self._pid = 0
+
+    def __enter__(self) -> Job[T]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.cancel()
+
+
+def submit(fn: Callable[..., T], *args: Any) -> Job[T]:
+    """Start ``fn(*args)`` in a child process; use as ``with submit(...) as job``.
+
+    Examples
+    --------
+    >>> with submit(sum, [1, 2, 3]) as job:
+    ...     job.result()
+    6
+    """
+    return Job(fn, args)
+
+
+def run_all(calls: Mapping[K, Callable[[], T]], cost: Callable[[K], float]) -> dict[K, T]:
+    """Run every call, spread over the caller and ``workers() - 1`` children.
+
+    Children take the costliest calls first and the caller the cheapest, so both ends
+    finish at about the same time. Returns the results in the order of ``calls``; the
+    first exception is raised (after stopping the children still working).
+
+    Examples
+    --------
+    >>> run_all({"a": lambda: 1, "b": lambda: 2}, cost=lambda k: 0.0)
+    {'a': 1, 'b': 2}
+    """
+    pending = sorted(calls, key=cost, reverse=True)
+    slots = workers() - 1 if can_fork() else 0
+    running: dict[K, Job[T]] = {}
+    results: dict[K, T] = {}
+    try:
+        while pending or running:
+            while pending and len(running) < slots:
+                key = pending.pop(0)
+                running[key] = submit(calls[key])
+            for key in [k for k, job in running.items() if job.done()]:
+                results[key] = running.pop(key).result()
+            if pending:
+                key = pending.pop()
+                results[key] = calls[key]()
+            elif running:
+                key = next(iter(running))
+                results[key] = running.pop(key).result()
+    finally:
+        for job in running.values():
+            job.cancel()
+    return {key: results[key] for key in calls}

@@ -1,0 +1,145 @@
+"""Work in forked children (policyeval.forked): same results as in the caller, errors
+raised in the caller, no child left behind, and the caller's files never touched."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+
+import pytest
+
+from policyeval import forked, interrupt
+from policyeval.errors import InfeasibleError, Issue, WorkspaceError
+
+
+@pytest.fixture
+def two_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fork whatever the machine's CPU count (CI machines may have one)."""
+    monkeypatch.setenv("POLICYEVAL_WORKERS", "2")
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def square_and_pid(x: int) -> tuple[int, int]:
+    return x * x, os.getpid()
+
+
+def test_submit_runs_in_a_child_and_returns_its_result(two_workers: None) -> None:
+    with forked.submit(square_and_pid, 7) as job:
+        assert job.forked
+        value, pid = job.result()
+    assert value == 49 and pid != os.getpid()
+    assert not alive(pid) and interrupt._CHILDREN == set()
+
+
+def test_a_large_result_comes_through_the_pipe_whole(two_workers: None) -> None:
+    payload = bytes(range(256)) * 40_000  # 10 MB, far above a pipe's buffer
+    with forked.submit(bytes, payload) as job:
+        assert job.result() == payload
+
+
+def fail() -> None:
+    raise WorkspaceError([Issue("bad", "the message", "options/a.yaml", "scores.x")])
+
+
+def test_an_error_in_the_child_is_raised_in_the_caller(two_workers: None) -> None:
+    with forked.submit(fail) as job, pytest.raises(WorkspaceError) as err:
+        job.result()
+    assert [(i.code, i.message, i.file) for i in err.value.issues] == [
+        ("bad", "the message", "options/a.yaml")
+    ]
+    assert str(err.value) == "options/a.yaml: scores.x: the message"
+
+
+def infeasible() -> None:
+    raise InfeasibleError("no portfolio fits", ["budget", "must_fund_a"])
+
+
+def test_an_infeasible_problem_in_the_child_is_raised_in_the_caller(two_workers: None) -> None:
+    with forked.submit(infeasible) as job, pytest.raises(InfeasibleError) as err:
+        job.result()
+    assert (str(err.value), err.value.constraints) == (
+        "no portfolio fits",
+        ["budget", "must_fund_a"],
+    )
+
+
+def die_in_a_child(parent: int) -> int:
+    if os.getpid() != parent:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return os.getpid()
+
+
+def test_a_child_that_dies_is_replaced_by_a_run_in_the_caller(two_workers: None) -> None:
+    with forked.submit(die_in_a_child, os.getpid()) as job:
+        assert job.forked
+        assert job.result() == os.getpid()
+
+
+def test_leaving_the_block_stops_a_working_child(two_workers: None) -> None:
+    with forked.submit(time.sleep, 60) as job:
+        pid = job._pid
+        assert alive(pid)
+    assert not alive(pid)  # stopped and reaped, not a zombie
+    assert interrupt._CHILDREN == set()
+
+
+def test_cleanup_stops_children_and_the_child_forgets_the_callers_files(
+    two_workers: None, tmp_path
+) -> None:
+    mine = tmp_path / "parent.tmp"
+    mine.write_text("x")
+    interrupt.track(str(mine))
+    try:
+        with forked.submit(lambda: dict(interrupt._LIVE)) as job:
+            assert job.result() == {}  # the child knows nothing of the caller's files
+        job = forked.submit(time.sleep, 60)
+        pid = job._pid
+        interrupt.forget(str(mine))
+        interrupt.cleanup()  # what SIGTERM and the entry point run
+        assert not alive(pid) and interrupt._CHILDREN == set()
+        assert mine.exists()
+    finally:
+        interrupt.forget(str(mine))
+
+
+def test_no_fork_with_other_threads_alive_or_one_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POLICYEVAL_WORKERS", "2")
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        with forked.submit(square_and_pid, 3) as job:
+            assert not job.forked
+            assert job.result() == (9, os.getpid())  # run in the caller, when asked
+    finally:
+        stop.set()
+        other.join()
+    monkeypatch.setenv("POLICYEVAL_WORKERS", "1")
+    assert not forked.can_fork()
+
+
+def test_run_all_keeps_the_order_and_spreads_the_work(two_workers: None) -> None:
+    calls = {k: (lambda k=k: square_and_pid(k)) for k in range(6)}
+    results = forked.run_all(calls, cost=float)
+    assert list(results) == list(range(6))
+    assert [v for v, _ in results.values()] == [k * k for k in range(6)]
+    pids = {pid for _, pid in results.values()}
+    assert os.getpid() in pids and len(pids) > 1  # the caller and children both worked
+    assert interrupt._CHILDREN == set()
+
+
+def test_run_all_raises_the_first_error_and_stops_the_rest(two_workers: None) -> None:
+    started = time.perf_counter()
+    with pytest.raises(WorkspaceError):
+        forked.run_all({"slow": lambda: time.sleep(60), "bad": fail}, cost=len)
+    assert time.perf_counter() - started < 30  # the sleeping child was stopped, not awaited
+    assert interrupt._CHILDREN == set()
