@@ -335,7 +335,7 @@ class Analysis:
         if budget is not None:
             if isinstance(budget, bool) or not math.isfinite(budget) or budget < 0:
                 raise bad_setting("budget", f"must be a number >= 0. Got {budget!r} instead.")
-            return float(budget), "given"
+            return abs(float(budget)), "given"  # -0.0 is 0
         if self.case.budget is not None:
             return self.case.budget, "options/allocation.yaml"
         return float(sum(o.cost for o in self.case.measures)), "total cost of all measures"
@@ -355,9 +355,10 @@ class Analysis:
         """The measures to fund: the most value added over the baseline within the budget."""
         from policyeval.optimization import optimize_portfolio
 
-        amount, _ = self.budget(budget)
+        if budget is not None:
+            budget, _ = self.budget(budget)  # checked; -0.0 is 0
         key = (
-            "portfolio", None if budget is None else amount,
+            "portfolio", budget,
             tuple(sorted((at_least or {}).items())), tuple(sorted((at_most or {}).items())),
             tuple(must_fund), tuple(must_not_fund), min_recommendations, solver, baseline,
         )  # fmt: skip
@@ -393,6 +394,8 @@ class Analysis:
 
         if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
             raise bad_setting("samples", f"must be a positive integer. Got {samples!r} instead.")
+        if budget is not None:
+            budget, _ = self.budget(budget)  # checked; -0.0 is 0
         result = self.portfolio(budget, solver=solver, **policy)
 
         def run() -> PortfolioResult:
@@ -441,7 +444,8 @@ class Analysis:
         """The budget split over measures, targets and channels (options/allocation.yaml)."""
         from policyeval.optimization import allocate
 
-        self.budget(budget)  # checks the value
+        if budget is not None:
+            budget, _ = self.budget(budget)  # checked; -0.0 is 0
         return self._once(
             ("allocation", budget, solver),
             lambda: allocate(

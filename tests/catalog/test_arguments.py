@@ -142,6 +142,15 @@ def test_must_fund_set_over_budget_is_infeasible_exit_3(tiny_ws: Path) -> None:
     assert snapshot(tiny_ws) == before
 
 
+def test_budget_minus_zero_is_zero(tiny_ws: Path) -> None:
+    """Attack report R31: ``--budget -0.0`` was echoed as -0.0."""
+    result = runner.invoke(
+        app, ["optimize", "-w", str(tiny_ws), "--budget", "-0.0", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert '"budget": 0.0,' in result.stdout and '"budget": -0.0' not in result.stdout
+
+
 INJECT = (
     "import policyeval.cli.validate as v\n"
     "def boom(workspace):\n"

@@ -57,6 +57,17 @@ def test_plain_dict_weights_are_normalized():
     assert sum(r.weights.values()) == pytest.approx(1.0)
 
 
+def test_weights_whose_total_overflows_are_still_shares():
+    """Attack report R31: 1e308 + 1e308 overflowed to inf and became "all zero" weights."""
+    p = random_problem(1)
+    huge = {c: 1.7e308 for c in p.criteria}
+    with np.errstate(all="raise"):  # no overflow warning either
+        r = rank_problem(p, huge)
+        batch = score_batch("wsm", p, np.full(len(p.criteria), 1.7e308))
+    assert list(r.weights.values()) == pytest.approx([1 / len(p.criteria)] * len(p.criteria))
+    assert batch == pytest.approx(score_batch("wsm", p, np.ones(len(p.criteria))))
+
+
 def test_missing_and_unknown_weights_raise_every_issue():
     p = random_problem(1)
     weights = {"c0": 1, "c1": 1, "c2": 1, "c4": 1}

@@ -43,6 +43,16 @@ def test_normalize_rejects_all_zero_and_negative():
         normalize(np.array([1.0, -1.0]))
 
 
+def test_points_whose_total_overflows_are_still_shares():
+    """Attack report R31: a points total over 1.8e308 was reported as "all zero"."""
+    with np.errstate(all="raise"):
+        assert points_weights({"a": 1.5e308, "b": 1.5e308, "c": 0.0}) == {
+            "a": 0.5,
+            "b": 0.5,
+            "c": 0.0,
+        }
+
+
 def test_all_zero_points_is_a_workspace_error(make_ws, make_profile):
     ws = make_ws(["a", "b"], [make_profile("p", "points", points={"a": 0, "b": 0})])
     with pytest.raises(WorkspaceError, match=r"criteria/weights/p\.yaml: points: all values"):

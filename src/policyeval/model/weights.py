@@ -103,12 +103,16 @@ class Weights:
                         f"weights.{c}",
                     )
                 )
-        if not issues and sum(float(values[c]) for c in criteria) <= 0:
+        largest = max((float(values[c]) for c in criteria), default=0.0) if not issues else 0.0
+        if not issues and largest <= 0:
             issues.append(Issue("bad-weight", "the weights must not all be zero", "", "weights"))
         if issues:
             raise WorkspaceError(issues)
-        total = sum(float(values[c]) for c in criteria)
-        return cls(None, name, "given", {c: float(values[c]) / total for c in criteria})
+        given = {c: float(values[c]) for c in criteria}
+        if not math.isfinite(sum(given.values())):  # over 1.8e308: divide by the largest first
+            given = {c: w / largest for c, w in given.items()}
+        total = sum(given.values())
+        return cls(None, name, "given", {c: w / total for c, w in given.items()})
 
     def vector(self, criteria: Sequence[str]) -> np.ndarray:
         """Weights in the order of ``criteria``, shape ``(m,)``."""

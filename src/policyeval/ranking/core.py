@@ -92,9 +92,14 @@ def normalize_weights(weights: np.ndarray, m: int) -> np.ndarray:
         raise _bad(f"expected {m} weights (one per criterion), got shape {w.shape}")
     if not np.all(np.isfinite(w)) or np.any(w < 0):
         raise _bad("weights must be finite and non-negative")
-    total = w.sum(axis=-1, keepdims=True)
-    if np.any(total <= 0):
+    largest = w.max(axis=-1, keepdims=True)
+    if np.any(largest <= 0):
         raise _bad("weights must not all be zero")
+    with np.errstate(over="ignore"):
+        total = w.sum(axis=-1, keepdims=True)
+    if not np.all(np.isfinite(total)):  # over 1.8e308: divide by the largest first
+        w = w / largest
+        total = w.sum(axis=-1, keepdims=True)
     return w / total
 
 

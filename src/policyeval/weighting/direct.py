@@ -23,9 +23,13 @@ def normalize(values: np.ndarray) -> np.ndarray:
     v = np.asarray(values, dtype=float)
     if np.any(v < 0) or not np.all(np.isfinite(v)):
         raise ValueError(f"weights must be finite and non-negative; got {v.tolist()}")
-    total = v.sum()
-    if total <= 0:
+    if not v.size or v.max() <= 0:
         raise ValueError("all values are zero; give at least one a positive value")
+    with np.errstate(over="ignore"):
+        total = v.sum()
+    if not np.isfinite(total):  # over 1.8e308: divide by the largest first
+        v = v / v.max()
+        total = v.sum()
     return v / total
 
 
