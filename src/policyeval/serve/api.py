@@ -64,8 +64,11 @@ def state(ws: Workspace) -> dict[str, Any]:
         default = ws.profile_id()
     except WorkspaceError:
         default = None
+    from policyeval.charts import OKABE_ITO
+
     return {
         "title": ws.title,
+        "palette": list(OKABE_ITO),
         "criteria": [
             {
                 "id": c.id,
@@ -169,10 +172,33 @@ def rank(ws: Workspace, body: Any) -> dict[str, Any]:
     out = a.rankings(packages).to_dict()
     out.pop("details")
     label = a.profile or str(body.get("profile") or CURRENT)
-    out.update(profile=label, packages=packages, robustness=None)
+    out.update(profile=label, packages=packages, robustness=None, bottom_line=None)
+    out["contributions"] = contributions(a, packages)
     if _flag(body, "robustness", True) and len(a.problem(packages).options) > 1:
         out["robustness"] = robustness(a, packages, samples, seed)
+        out["bottom_line"] = bottom_line(a, samples, seed)
     return out
+
+
+def contributions(a: Any, packages: bool) -> dict[str, dict[str, float]]:
+    """Each option's weighted-sum score split by criterion: weight x value, by option id.
+
+    The pipeline's value matrix times the page's weights; an option's parts sum
+    to its ``wsm`` score.
+    """
+    problem = a.problem(packages)
+    w = [a.weights.weights[c] for c in problem.criteria]
+    parts = problem.values() * w
+    return {o: dict(zip(problem.criteria, row.tolist())) for o, row in zip(problem.options, parts)}
+
+
+def bottom_line(a: Any, samples: int = SAMPLES, seed: int = SEED) -> dict[str, Any]:
+    """The memo's bottom line for these weights (same verdict, words and figures)."""
+    from policyeval.reporting.context import bottom_line_of
+
+    bl = bottom_line_of(a, samples=samples, seed=seed)
+    keep = ("verdict", "headline", "headline_rest", "leader", "acceptability", "reasons")
+    return {k: bl[k] for k in keep} | {"choice": bl["choice"]["title"]}
 
 
 def robustness(a: Any, packages: bool, samples: int = SAMPLES, seed: int = SEED) -> dict[str, Any]:
