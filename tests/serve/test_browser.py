@@ -249,7 +249,7 @@ def test_charts_and_bands_move_with_the_sliders(browser, tiny: Path) -> None:
 
 
 def test_keyboard_moves_a_slider_with_visible_focus(browser, tiny: Path) -> None:
-    """Tab reaches the sliders; arrows move one point, Page Up five; focus is outlined."""
+    """Tab reaches the sliders; arrows move one point, Page Up five, End and Home to the ends."""
     with running(tiny) as server:
         page, problems = _open(browser, server, 1280)
         benefit = page.get_by_label("Benefit", exact=True)
@@ -266,6 +266,11 @@ def test_keyboard_moves_a_slider_with_visible_focus(browser, tiny: Path) -> None
         assert page.locator("#w-benefit-value").inner_text() == "39.3%"
         assert float(benefit.input_value()) == pytest.approx(1 / 3 + 0.06)
         page.wait_for_selector('#chart-weights[data-values^="0.393333"]')
+        page.keyboard.press("End")
+        assert page.locator("#w-benefit-value").inner_text() == "100.0%"
+        page.keyboard.press("Home")
+        assert page.locator("#w-benefit-value").inner_text() == "0.0%"
+        assert page.locator("#w-cost-value").inner_text() == "50.0%"
         assert problems == []
         page.close()
 
