@@ -241,6 +241,8 @@ def test_charts_and_bands_move_with_the_sliders(browser, tiny: Path) -> None:
         assert after["scores"]["values"] == "0.745000 0.525000 0.245000"
         assert after["scores"]["labels"] == ["Alpha", "Beta", "Status quo"]
         assert after["acceptability"]["svg"] != before["acceptability"]["svg"]
+        first = [float(x) for x in after["acceptability"]["values"].split()]
+        assert first == sorted(first, reverse=True) and 0 < first[0] <= 1  # ranked-first shares
         assert (band.get_attribute("data-low"), band.get_attribute("data-high")) != band_before
         assert page.locator("#band-benefit-text").is_visible()
         assert page.locator("#band-help").inner_text().startswith("The green band")

@@ -253,10 +253,11 @@ function drawAcceptability(rob) {
       const rest = Math.max(0, 1 - acc[id].slice(0, shown).reduce((s, v) => s + v, 0));
       parts.push({ series: "lower", value: rest, label: "lower" });
     }
-    return { id, label: page.titles[id] || id, parts };
+    return { id, label: page.titles[id] || id, parts, shown: acc[id][0] };
   });
   Charts.bars($("chart-acceptability"), {
-    caption: "Share of the draws in which each option takes rank 1, 2, 3 or lower",
+    caption: "Share of the draws in which each option takes rank 1, 2, 3 or lower "
+      + "(the figure: ranked first)",
     series,
     rows,
     max: 1,

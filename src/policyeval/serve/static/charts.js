@@ -38,27 +38,28 @@ const Charts = (() => {
    * Draw horizontal bars into `figure`, replacing what it showed.
    *
    * spec.caption: the figure's caption; spec.series: [{key, label, color}] (a legend when
-   * more than one); spec.rows: [{id, label, parts: [{series, value, label}]}], drawn in
-   * order, each part a segment; spec.max: the value of a full-width bar; spec.format:
-   * value -> text. The figure's data-values lists each row's total (for tests and tools).
+   * more than one); spec.rows: [{id, label, parts: [{series, value, label}], shown}], drawn
+   * in order, each part a segment, `shown` the figure printed beside the bar (default: the
+   * parts' total); spec.max: the value of a full-width bar; spec.format: value -> text.
+   * The figure's data-values lists each row's printed figure (for tests and tools).
    */
   function bars(figure, spec) {
     const color = Object.fromEntries(spec.series.map((s) => [s.key, s.color]));
     const names = Object.fromEntries(spec.series.map((s) => [s.key, s.label]));
     const max = spec.max > 0 ? spec.max : 1;
     const rows = html("div", "chart-rows");
-    const totals = [];
+    const shown = [];
     for (const row of spec.rows) {
-      const total = row.parts.reduce((s, p) => s + p.value, 0);
-      totals.push(total);
+      const printed = row.shown ?? row.parts.reduce((s, p) => s + p.value, 0);
+      shown.push(printed);
       const line = html("div", "chart-row");
       line.dataset.id = row.id;
       const bar = svg("svg", {
         class: "chart-bar", viewBox: `0 0 ${WIDTH} ${HEIGHT}`, preserveAspectRatio: "none",
-        role: "img", "data-total": total.toFixed(6),
+        role: "img",
       });
       const said = row.parts.filter((p) => p.label).map((p) => `${p.label} ${spec.format(p.value)}`);
-      bar.setAttribute("aria-label", `${row.label}: ${spec.format(total)}`
+      bar.setAttribute("aria-label", `${row.label}: ${spec.format(printed)}`
         + (said.length > 1 ? ` (${said.join(", ")})` : ""));
       let x = 0;
       for (const p of row.parts) {
@@ -74,7 +75,7 @@ const Charts = (() => {
         x += w;
       }
       line.append(html("span", "chart-label", row.label), bar,
-        html("span", "chart-value", spec.format(total)));
+        html("span", "chart-value", spec.format(printed)));
       rows.append(line);
     }
     const caption = html("figcaption", "", spec.caption);
@@ -82,7 +83,7 @@ const Charts = (() => {
     if (spec.series.length > 1) parts.push(legend(spec.series));
     parts.push(rows);
     figure.replaceChildren(...parts);
-    figure.dataset.values = totals.map((t) => t.toFixed(6)).join(" ");
+    figure.dataset.values = shown.map((t) => t.toFixed(6)).join(" ");
   }
 
   return { bars };
