@@ -3,7 +3,8 @@
 - A ``report`` run reads each input file once, builds each decision matrix once,
   computes each profile's weights once and solves each portfolio problem once.
 - For the same profile, seed, samples and sampler, ``sensitivity --packages --format
-  json``, the ``serve`` page's JSON and the memo agree exactly.
+  json``, the ``serve`` page's JSON and the memo agree exactly; the page's bottom line is
+  the memo's word for word and its score chart splits ``rank --format json``'s scores.
 """
 
 from __future__ import annotations
@@ -125,3 +126,18 @@ def test_cli_serve_and_memo_agree(shipped_copy: Path) -> None:
     )
     if moved is not None:
         assert f"moves {moved:.2f} of the total weight" in from_cli["summary"]
+    # the page's bottom line is the memo's, word for word, with the same figures
+    bl = page["bottom_line"]
+    assert f"**{bl['headline']}** {bl['headline_rest']}" in memo
+    assert all(reason in memo for reason in bl["reasons"])
+    assert bl["acceptability"] == pct(verdict.acceptability)
+    # the page's score chart splits the CLI's weighted-sum scores exactly
+    rank = CliRunner().invoke(
+        app, ["rank", "-w", str(shipped_copy), "--packages", "--format", "json"]
+    )
+    assert rank.exit_code == 0, rank.output
+    wsm = {r["option"]: r["score"] for r in json.loads(rank.stdout)["ranking"]}
+    parts = page["contributions"]
+    assert set(parts) == set(wsm)
+    for option, score in wsm.items():
+        assert sum(parts[option].values()) == pytest.approx(score, abs=1e-12)

@@ -73,7 +73,61 @@ def test_rank_even_weights_matches_hand_computation(server) -> None:
     assert {r["option"] for r in out["consensus"]} == {"beta", "status_quo", "alpha"}
     assert out["agreement"]["wsm"]["wsm"] == pytest.approx(1.0)
     assert out["weights"] == pytest.approx({c: 1 / 3 for c in EVEN})
-    assert out["robustness"] is None
+    assert out["robustness"] is None and out["bottom_line"] is None
+
+
+def test_contributions_split_each_score_by_criterion(server) -> None:
+    """Weight x value per criterion (values in the module doc); parts sum to the wsm score."""
+    weights = {"benefit": 0.5, "reach": 0.25, "cost": 0.25}
+    _, out = call_json(server, "/api/rank", {"weights": weights, "robustness": False})
+    parts = out["contributions"]
+    assert parts["alpha"] == pytest.approx({"benefit": 0.4, "reach": 0.125, "cost": 0.0})
+    assert parts["beta"] == pytest.approx({"benefit": 0.25, "reach": 0.225, "cost": 0.15})
+    assert parts["status_quo"] == pytest.approx({"benefit": 0.1, "reach": 0.075, "cost": 0.25})
+    for r in out["methods"]["wsm"]:
+        assert sum(parts[r["option"]].values()) == pytest.approx(r["score"])
+
+
+def test_spread_draws_weights_around_the_pages(server, tiny: Path) -> None:
+    """With a spread the acceptability is the pipeline's around the page's weights, so it
+    moves with them; without, weights are drawn from all weights and it does not."""
+    import policyeval as pe
+
+    near = {"benefit": 0.9, "reach": 0.05, "cost": 0.05}
+    out = {}
+    for name, weights in (("even", EVEN), ("near", near)):
+        for spread in (None, 0.3):
+            body = {"weights": weights, "samples": 500, "seed": 1, "spread": spread}
+            status, got = call_json(server, "/api/rank", body)
+            assert status == 200, got
+            out[name, spread] = got["robustness"]
+    assert out["even", None]["acceptability"] == out["near", None]["acceptability"]
+    assert out["even", 0.3]["acceptability"] != out["near", 0.3]["acceptability"]
+    assert out["near", 0.3]["sampler_text"] == "weights within ±30% of the page's"
+    a = pe.analyze(pe.load(tiny)).with_weights(near)
+    report = a.sensitivity(samples=500, seed=1, spread=0.3)
+    expected = dict(zip(report.smaa.options, report.smaa.acceptability.tolist()))
+    assert out["near", 0.3]["acceptability"] == expected
+
+
+def test_bottom_line_is_the_memos(server) -> None:
+    """The page's bottom line is the memo's, word for word, for the same edited weights."""
+    import json
+    from urllib.parse import urlencode
+
+    weights = {"benefit": 0.9, "reach": 0.05, "cost": 0.05}
+    body = {"weights": weights, "profile": "even", "samples": 256, "seed": 0}
+    status, out = call_json(server, "/api/rank", body)
+    assert status == 200
+    bl = out["bottom_line"]
+    query = urlencode({"format": "md", "profile": "even", "weights": json.dumps(weights)})
+    _, _, memo = call(server, f"/api/memo?{query}")  # the server's memo: 256 samples, seed 0
+    text = memo.decode()
+    assert f"**{bl['headline']}** {bl['headline_rest']}" in text
+    assert "Briefing (unsaved, edited from Even)" in bl["headline"] + bl["headline_rest"]
+    assert bl["verdict"] in ("firm", "qualified", "fragile")
+    assert all(reason in text for reason in bl["reasons"])
+    assert bl["acceptability"] in text
 
 
 def test_moving_weight_to_benefit_puts_alpha_on_top(server) -> None:
@@ -118,6 +172,8 @@ def test_rank_packages(server) -> None:
         ({"weights": {c: 0 for c in EVEN}}, "bad-weight", "weights"),
         ({"weights": [1, 2, 3]}, "bad-weight", "weights"),
         ({"weights": EVEN, "packages": "yes"}, "bad-request", "packages"),
+        ({"weights": EVEN, "spread": "wide"}, "bad-request", "spread"),
+        ({"weights": EVEN, "spread": 1.5}, "bad-argument", "spread"),
         ([1, 2], "bad-request", ""),
     ],
 )
@@ -163,7 +219,12 @@ def test_static_page_is_served_with_a_strict_policy(server) -> None:
     assert status == 200 and headers["Content-Type"].startswith("text/html")
     assert "default-src 'self'" in headers["Content-Security-Policy"]
     assert b'src="/app.js"' in body
-    for path, kind in (("/app.js", "text/javascript"), ("/app.css", "text/css")):
+    assert b'src="/charts.js"' in body
+    for path, kind in (
+        ("/app.js", "text/javascript"),
+        ("/charts.js", "text/javascript"),
+        ("/app.css", "text/css"),
+    ):
         status, headers, _ = call(server, path)
         assert status == 200 and headers["Content-Type"].startswith(kind)
 
@@ -172,8 +233,9 @@ def test_static_files_load_nothing_from_the_network() -> None:
     from importlib import resources
 
     static = resources.files("policyeval.serve").joinpath("static")
-    for name in ("index.html", "app.js", "app.css"):
+    for name in ("index.html", "app.js", "charts.js", "app.css"):
         text = static.joinpath(name).read_text(encoding="utf-8")
+        text = text.replace('"http://www.w3.org/2000/svg"', "")  # SVG's namespace: a name only
         assert not re.search(r"https?://|@import|url\(\s*['\"]?//", text), name
 
 

@@ -217,3 +217,23 @@ def build_context(
     }
     ctx["key_numbers"] = bl.key_numbers(ctx)
     return ctx
+
+
+def bottom_line_of(a: Analysis, *, seed: int = 0, samples: int = 10_000) -> dict[str, Any]:
+    """The memo's bottom line alone (as in :func:`build_context`), for the live page.
+
+    Same verdict, wording and figures as the memo for the same weights, seed and
+    samples; no chart is drawn and nothing else of the memo is computed.
+    """
+    v = a.verdict(samples=samples, seed=seed)
+    packages = a.subject_packages()
+    sens = (
+        a.sensitivity(samples=samples, seed=seed, packages=packages)
+        if v.acceptability is not None
+        else None
+    )
+    names = names_of(a)
+    unit = unit_label(_unit(a.case))
+    fund = fund_now(v.funding, names, unit) if v.funding else None
+    pid = a.profile or _given_id(a.case)
+    return bl.bottom_line(a.case, v, sens, names, profile=names(pid), unit=unit, fund=fund)

@@ -64,8 +64,11 @@ def state(ws: Workspace) -> dict[str, Any]:
         default = ws.profile_id()
     except WorkspaceError:
         default = None
+    from policyeval.charts import OKABE_ITO
+
     return {
         "title": ws.title,
+        "palette": list(OKABE_ITO),
         "criteria": [
             {
                 "id": c.id,
@@ -151,12 +154,15 @@ def rank(ws: Workspace, body: Any) -> dict[str, Any]:
     """Every method's ranking at the given weights, and how robust it is.
 
     ``body``: ``{"weights": {criterion: w}, "packages": bool, "robustness":
-    bool, "profile": id, "samples": n, "seed": s}``. With ``robustness``
+    bool, "profile": id, "samples": n, "seed": s, "spread": f}``. With ``robustness``
     (default true) the answer has a ``robustness`` entry computed by the
     pipeline with the same defaults as ``policyeval sensitivity`` and the memo
     (SMAA-2 with :data:`SAMPLES` samples, weights within the profile's bounds
-    when it declares some, else uniform): acceptability, wsm stability
-    intervals, what it would take, and the summary.
+    when it declares some, else uniform; ``spread``: weights drawn around the
+    page's instead, as ``sensitivity --spread``): acceptability, wsm stability
+    intervals, what it would take, and the summary; and the memo's
+    ``bottom_line`` (always with the memo's settings). ``contributions``
+    splits each wsm score by criterion.
     """
     if not isinstance(body, Mapping):
         raise bad_request("the request body must be a JSON object")
@@ -165,24 +171,52 @@ def rank(ws: Workspace, body: Any) -> dict[str, Any]:
         raise bad_request("this workspace has no packages; add options/packages.yaml", "packages")
     samples = _int(body, "samples", SAMPLES, 1)
     seed = _int(body, "seed", SEED, 0)
+    spread = body.get("spread")
+    if spread is not None and (isinstance(spread, bool) or not isinstance(spread, int | float)):
+        raise bad_request(f"'spread' must be a number or null. Got {spread!r} instead.", "spread")
     a = analysis_for(ws, body)
     out = a.rankings(packages).to_dict()
     out.pop("details")
     label = a.profile or str(body.get("profile") or CURRENT)
-    out.update(profile=label, packages=packages, robustness=None)
+    out.update(profile=label, packages=packages, robustness=None, bottom_line=None)
+    out["contributions"] = contributions(a, packages)
     if _flag(body, "robustness", True) and len(a.problem(packages).options) > 1:
-        out["robustness"] = robustness(a, packages, samples, seed)
+        out["robustness"] = robustness(a, packages, samples, seed, spread)
+        out["bottom_line"] = bottom_line(a, samples, seed)
     return out
 
 
-def robustness(a: Any, packages: bool, samples: int = SAMPLES, seed: int = SEED) -> dict[str, Any]:
+def contributions(a: Any, packages: bool) -> dict[str, dict[str, float]]:
+    """Each option's weighted-sum score split by criterion: weight x value, by option id.
+
+    The pipeline's value matrix times the page's weights; an option's parts sum
+    to its ``wsm`` score.
+    """
+    problem = a.problem(packages)
+    w = [a.weights.weights[c] for c in problem.criteria]
+    parts = problem.values() * w
+    return {o: dict(zip(problem.criteria, row.tolist())) for o, row in zip(problem.options, parts)}
+
+
+def bottom_line(a: Any, samples: int = SAMPLES, seed: int = SEED) -> dict[str, Any]:
+    """The memo's bottom line for these weights (same verdict, words and figures)."""
+    from policyeval.reporting.context import bottom_line_of
+
+    bl = bottom_line_of(a, samples=samples, seed=seed)
+    keep = ("verdict", "headline", "headline_rest", "leader", "acceptability", "reasons")
+    return {k: bl[k] for k in keep} | {"choice": bl["choice"]["title"]}
+
+
+def robustness(
+    a: Any, packages: bool, samples: int = SAMPLES, seed: int = SEED, spread: float | None = None
+) -> dict[str, Any]:
     """The sensitivity figures the page shows, from the pipeline."""
-    report = a.sensitivity(samples=samples, seed=seed, packages=packages)
+    report = a.sensitivity(samples=samples, seed=seed, packages=packages, spread=spread)
     s = report.smaa
     sampler = {
         "uniform": "weights uniform over all possible weights",
         "bounds": "weights within the profile's declared ranges",
-        "spread": "weights spread around the page's",
+        "spread": f"weights within ±{spread:.0%} of the page's" if spread is not None else "",
     }[s.sampler]
     return {
         "method": report.method,

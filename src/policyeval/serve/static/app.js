@@ -1,7 +1,10 @@
-// policyeval serve: the briefing page. Vanilla JS, no dependency, nothing from the network.
+// policyeval serve: the briefing page. Vanilla JS; charts from charts.js; nothing from the network.
 "use strict";
 
 const DEBOUNCE_MS = 150;
+const STEP = 0.01; // arrow keys: 1 percentage point; Page Up/Down: 5
+const SHOWN_RANKS = 3; // acceptability chart: ranks 1-3, then "lower" (as in the memo)
+const LOWER = "#dddddd"; // the memo's colour for "rank 4 or lower"
 const $ = (id) => document.getElementById(id);
 
 const page = {
@@ -14,6 +17,7 @@ const page = {
   timer: null,
   robust: { busy: false, wanted: null },
   titles: {},
+  top: {}, // criterion id -> its top-level group id ("" when it has none)
   lastRobust: null, // the last robustness shown, kept while the next one is computed
 };
 
@@ -95,7 +99,7 @@ function sliderRow(kind, id, name, ids, depth) {
   input.type = "range";
   input.min = "0";
   input.max = "1";
-  input.step = "0.001";
+  input.step = "any";
   input.id = `${kind === "group" ? "g" : "w"}-${id}`;
   input.dataset.ids = ids.join(",");
   input.disabled = ids.length === page.state.criteria.length;
@@ -110,14 +114,27 @@ function sliderRow(kind, id, name, ids, depth) {
     const band = document.createElement("div");
     band.className = "band";
     band.id = `band-${id}`;
-    band.innerHTML = "<span></span>";
-    row.append(band);
+    band.setAttribute("aria-hidden", "true");
+    band.append(document.createElement("span"));
+    const text = document.createElement("p");
+    text.className = "band-text";
+    text.id = `band-${id}-text`;
+    input.setAttribute("aria-describedby", text.id);
+    row.append(band, text);
   }
-  input.addEventListener("input", () => {
-    setBlock(ids, Number(input.value));
+  const move = (value, active) => {
+    setBlock(ids, value);
     markEdited(true);
-    refreshSliders(input);
+    refreshSliders(active);
     scheduleRank();
+  };
+  input.addEventListener("input", () => move(Number(input.value), input));
+  input.addEventListener("keydown", (e) => {
+    const by = { ArrowUp: STEP, ArrowRight: STEP, ArrowDown: -STEP, ArrowLeft: -STEP,
+      PageUp: 5 * STEP, PageDown: -5 * STEP }[e.key];
+    if (by === undefined || input.disabled) return;
+    e.preventDefault();
+    move(Math.min(1, Math.max(0, sum(ids) + by)), null);
   });
   return row;
 }
@@ -161,6 +178,91 @@ function refreshSliders(active) {
     input.setAttribute("aria-valuetext", pct(w));
     $(`${input.id}-value`).textContent = pct(w);
   }
+  drawWeights();
+}
+
+// ---------- charts ----------
+
+// Colour of each top-level group (the memo's Okabe-Ito palette, in the value tree's order).
+function groupSeries() {
+  const { state } = page;
+  const tops = state.groups.filter((g) => !g.parent);
+  const series = tops.map((g, i) => ({ key: g.id, label: g.name, color: state.palette[i % state.palette.length] }));
+  if (state.criteria.some((c) => !page.top[c.id])) {
+    series.push({ key: "", label: "Other criteria", color: state.palette[tops.length % state.palette.length] });
+  }
+  return series;
+}
+
+function topGroups(state) {
+  const parent = Object.fromEntries(state.groups.map((g) => [g.id, g.parent]));
+  const top = {};
+  for (const c of state.criteria) {
+    let g = c.group || "";
+    while (g && parent[g]) g = parent[g];
+    top[c.id] = g;
+  }
+  return top;
+}
+
+function drawWeights() {
+  const rows = page.state.criteria.map((c) => ({
+    id: c.id, label: c.name, parts: [{ series: page.top[c.id], value: page.weights[c.id] }],
+  }));
+  Charts.bars($("chart-weights"), {
+    caption: "Weight of each criterion (coloured by group)",
+    series: groupSeries(),
+    rows,
+    max: Math.max(...rows.map((r) => r.parts[0].value)),
+    format: pct,
+  });
+}
+
+function drawScores(result) {
+  const parts = result.contributions;
+  const order = [...result.methods.wsm].sort((a, b) => a.rank - b.rank);
+  const rows = order.map((r) => ({
+    id: r.option,
+    label: page.titles[r.option] || r.option,
+    parts: page.state.criteria.map((c) => ({
+      series: page.top[c.id], value: parts[r.option][c.id], label: c.name,
+    })),
+  }));
+  const what = result.packages ? "package" : "option";
+  Charts.bars($("chart-scores"), {
+    caption: `Weighted-sum score of each ${what}, split by criterion (weight × value, `
+      + "coloured by group); the longer the bar, the better",
+    series: groupSeries(),
+    rows,
+    max: Math.max(...order.map((r) => r.score)),
+    format: (x) => x.toFixed(3),
+  });
+}
+
+function drawAcceptability(rob) {
+  const acc = rob.acceptability;
+  const ids = Object.keys(acc).sort((a, b) => acc[b][0] - acc[a][0]);
+  const k = acc[ids[0]].length;
+  const shown = Math.min(SHOWN_RANKS, k);
+  const series = [];
+  for (let r = 0; r < shown; r++) series.push({ key: `r${r}`, label: `Rank ${r + 1}`, color: page.state.palette[r] });
+  if (k > shown) series.push({ key: "lower", label: `Rank ${shown + 1} or lower`, color: LOWER });
+  const rows = ids.map((id) => {
+    const parts = acc[id].slice(0, shown).map((v, r) => ({ series: `r${r}`, value: v, label: `rank ${r + 1}` }));
+    if (k > shown) {
+      const rest = Math.max(0, 1 - acc[id].slice(0, shown).reduce((s, v) => s + v, 0));
+      parts.push({ series: "lower", value: rest, label: "lower" });
+    }
+    return { id, label: page.titles[id] || id, parts, shown: acc[id][0] };
+  });
+  Charts.bars($("chart-acceptability"), {
+    caption: "Share of the draws in which each option takes rank 1, 2, 3 or lower "
+      + "(the figure: ranked first)",
+    series,
+    rows,
+    max: 1,
+    format: (x) => `${(100 * x).toFixed(0)}%`,
+  });
 }
 
 function markEdited(edited) {
@@ -205,6 +307,7 @@ async function loadState(selected) {
   const state = await api("/api/state");
   page.state = state;
   page.leaves = groupLeaves(state);
+  page.top = topGroups(state);
   page.titles = {};
   for (const o of state.options) page.titles[o.id] = o.title;
   for (const p of state.packages) page.titles[p.id] = p.title;
@@ -229,6 +332,7 @@ function request(robustness) {
     packages: $("packages").checked,
     profile: label(),
     robustness,
+    spread: $("sampler").value ? Number($("sampler").value) : null,
   };
 }
 
@@ -259,6 +363,7 @@ async function pumpRobustness() {
       const result = await api("/api/rank", body);
       if (my === page.seq) {
         renderRobustness(result.robustness);
+        renderBottomLine(result.bottom_line);
         document.body.classList.remove("pending");
       }
     } catch (err) {
@@ -300,7 +405,7 @@ function renderRanking(result) {
     tr.dataset.option = r.option;
     if (r.baseline) tr.className = "baseline";
     const name = cell("td", page.titles[r.option] || r.option, "option");
-    name.append(cell("small", ` ${r.option}${r.baseline ? " · baseline" : ""}`));
+    if (r.baseline) name.append(cell("small", " (baseline)"));
     tr.append(cell("td", String(r.rank), "num"), name, cell("td", r.score.toFixed(3), "num"));
     for (const m of methods.filter((x) => x !== "wsm")) tr.append(cell("td", String(ranks[m][r.option].rank), "num"));
     tr.append(cell("td", String(consensus[r.option]), "num"));
@@ -310,6 +415,7 @@ function renderRanking(result) {
     body.append(tr);
   }
   if (page.lastRobust) showAcceptability(page.lastRobust);
+  drawScores(result);
   const what = result.packages ? "packages" : "options";
   $("ranking-caption").textContent = `Ranks of the ${what} by method (weighted sum first); consensus: ${result.consensus_rule}`;
 
@@ -352,13 +458,19 @@ function renderRobustness(rob) {
     + "stability and what it takes are exact for the weighted sum.";
   page.lastRobust = rob;
   showAcceptability(rob);
+  drawAcceptability(rob);
   $("summary").textContent = rob.summary;
+  const top = page.titles[rob.top] || rob.top;
+  $("band-help").textContent = `The green band on each slider is the range of that weight over which `
+    + `“${top}” stays ranked first by the weighted sum (the other weights moving in proportion).`;
   for (const c of page.state.criteria) {
     const [lo, hi] = rob.stability[c.id];
     const band = $(`band-${c.id}`);
     band.firstChild.style.left = `${100 * lo}%`;
     band.firstChild.style.width = `${100 * (hi - lo)}%`;
-    band.title = `${page.titles[rob.top] || rob.top} stays on top while this weight is in ${pct(lo)}–${pct(hi)}`;
+    band.dataset.low = String(lo);
+    band.dataset.high = String(hi);
+    $(`band-${c.id}-text`).textContent = `First-ranked stays first from ${pct(lo)} to ${pct(hi)}`;
   }
   const box = $("whatif");
   box.replaceChildren();
@@ -374,13 +486,34 @@ function renderRobustness(rob) {
     tr.append(cell("td", page.titles[w.option] || w.option));
     tr.append(cell("td", w.possible ? `${pct(w.distance)} of the total weight` : "no weights do it"));
     const s = w.score_changes[0];
-    tr.append(cell("td", s ? `${s.criterion}: ${fmt(s.from)} → ${fmt(s.to)}` : "no single score does it"));
+    const crit = s && (page.state.criteria.find((c) => c.id === s.criterion) || {}).name;
+    tr.append(cell("td", s ? `${crit || s.criterion}: ${fmt(s.from)} → ${fmt(s.to)}` : "no single score does it"));
     body.append(tr);
   }
   box.append(table);
 }
 
 const fmt = (x) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(3));
+
+// The memo's bottom line for the page's weights (from the server: same words and figures).
+function renderBottomLine(bl) {
+  $("headline").textContent = bl ? bl.headline : "Robustness needs at least two options.";
+  $("headline-rest").textContent = bl ? bl.headline_rest : "";
+  $("bottom-line").dataset.verdict = bl ? bl.verdict : "";
+  $("reasons").replaceChildren(...(bl ? bl.reasons : []).map((r) => cell("li", r)));
+}
+
+// ---------- presenter mode ----------
+
+function present(on) {
+  document.body.classList.toggle("present", on);
+  $("present").setAttribute("aria-pressed", String(on));
+  $("present").textContent = on ? "Leave presenter mode" : "Presenter mode";
+  const url = new URL(window.location.href);
+  if (on) url.searchParams.set("present", "1");
+  else url.searchParams.delete("present");
+  window.history.replaceState(null, "", url);
+}
 
 // ---------- saving and the memo ----------
 
@@ -436,7 +569,10 @@ async function downloadMemo(format) {
 document.addEventListener("DOMContentLoaded", () => {
   $("profile").addEventListener("change", (e) => useProfile(e.target.value));
   $("reset").addEventListener("click", () => useProfile(page.profile));
+  $("present").addEventListener("click", () => present(!document.body.classList.contains("present")));
+  present(new URLSearchParams(window.location.search).get("present") === "1");
   $("packages").addEventListener("change", () => scheduleRank(0));
+  $("sampler").addEventListener("change", () => scheduleRank(0));
   $("save-form").addEventListener("submit", saveProfile);
   for (const id of ["memo-md", "memo-html"]) {
     $(id).addEventListener("click", (e) => downloadMemo(e.target.dataset.format));
