@@ -110,7 +110,6 @@ def build_context(
     values = values[[row[o.id] for o in ws.options]]
     choice_cost = {p.id: sum(ws.option(m).cost for m in p.options) for p in ws.packages}
 
-    fund = fund_now(v.funding, names, unit) if v.funding else None
     charts = [fig.weights_figure(ws, profiles, names, pid)]
     charts.append(fig.ranks_figure(mr, names))
     if sens is not None:
@@ -159,9 +158,7 @@ def build_context(
         "n_subjects": len([r for r in mr.consensus if r.option != base]),
         "thresholds": {k: pct(x) for k, x in THRESHOLDS.items()},
         "baseline": {"id": base, "title": names(base)} if base else None,
-        "bottom_line": bl.bottom_line(
-            ws, v, sens, names, profile=names(pid), unit=unit, fund=fund
-        ),  # fmt: skip
+        "bottom_line": bottom_line_of(a, seed=seed, samples=samples),
         "criteria": ev.criteria_rows(ws, w_now, names),
         "has_groups": bool(ws.groups),
         "criteria_groups": ev.criteria_groups(ws, w_now),
@@ -220,10 +217,11 @@ def build_context(
 
 
 def bottom_line_of(a: Analysis, *, seed: int = 0, samples: int = 10_000) -> dict[str, Any]:
-    """The memo's bottom line alone (as in :func:`build_context`), for the live page.
+    """The memo's bottom line: what to do, how firmly, and why.
 
-    Same verdict, wording and figures as the memo for the same weights, seed and
-    samples; no chart is drawn and nothing else of the memo is computed.
+    The memo (:func:`build_context`) and the live page both take it from here, so
+    they say the same for the same weights, seed and samples; alone, it draws no
+    chart and computes nothing else of the memo.
     """
     v = a.verdict(samples=samples, seed=seed)
     packages = a.subject_packages()
