@@ -129,8 +129,8 @@ def make_solver(name: str | None = None, lp: bool = False) -> Any:
 
 
 @contextlib.contextmanager
-def _quiet_stdout() -> Iterator[None]:
-    """Silence C-level writes to standard output (HiGHS prints a banner)."""
+def quiet_stdout() -> Iterator[None]:
+    """Silence C-level writes to standard output (HiGHS's banner, SIMUS's CBC)."""
     sys.stdout.flush()
     try:
         fd = sys.stdout.fileno()
@@ -143,6 +143,7 @@ def _quiet_stdout() -> Iterator[None]:
             os.dup2(null.fileno(), fd)
             yield
     finally:
+        sys.stdout.flush()
         os.dup2(saved, fd)
         os.close(saved)
 
@@ -183,7 +184,7 @@ def status(prob: pulp.LpProblem, solver: Any = None) -> str:
     solver = solver if solver is not None else make_solver()
     try:
         if isinstance(solver, pulp.HiGHS):
-            with _quiet_stdout():
+            with quiet_stdout():
                 prob.solve(solver)
         else:
             with _private_files(solver):
@@ -296,7 +297,7 @@ def _highs() -> Any:
     which would spoil JSON output)."""
     import highspy
 
-    with _quiet_stdout():
+    with quiet_stdout():
         h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     return h

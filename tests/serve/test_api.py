@@ -154,6 +154,12 @@ def test_rank_robustness_is_smaa_of_the_pipeline(server, tiny: Path) -> None:
     lo, hi = rob["stability"]["benefit"]
     assert lo <= 0.5 <= hi
     assert "'mine'" in rob["summary"]
+    # the page shows the summary in words: titles and percentages, never ids
+    share = f"{direct.acceptability[problem.options.index('beta'), 0]:.0%}"
+    assert rob["in_words"].startswith(f"Beta ranks first in {share} of 10,000 draws")
+    assert "to put Alpha first" in rob["in_words"] or "to put Status quo first" in rob["in_words"]
+    assert not any(f"'{o}'" in rob["in_words"] or "status_quo" in rob["in_words"]
+                   for o in problem.options)  # fmt: skip
 
 
 def test_rank_packages(server) -> None:

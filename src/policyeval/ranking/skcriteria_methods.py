@@ -33,18 +33,17 @@ accordingly.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import inspect
 import os
-import sys
 import warnings
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 
 from policyeval.errors import Issue, WorkspaceError, did_you_mean
+from policyeval.lp import quiet_stdout
 from policyeval.model.problem import Problem
 from policyeval.ranking.ranks import competition_rank
 
@@ -189,26 +188,6 @@ def decision_matrix(problem: Problem, weights: np.ndarray, scores: np.ndarray | 
     )
 
 
-@contextlib.contextmanager
-def _quiet_stdout() -> Iterator[None]:
-    """Send what solvers print on file descriptor 1 (SIMUS's CBC) to /dev/null."""
-    try:
-        fd = sys.stdout.fileno()
-    except (AttributeError, OSError, ValueError):  # no real descriptor: nothing to redirect
-        yield
-        return
-    sys.stdout.flush()
-    saved = os.dup(fd)
-    try:
-        with open(os.devnull, "w") as null:
-            os.dup2(null.fileno(), fd)
-            yield
-    finally:
-        sys.stdout.flush()
-        os.dup2(saved, fd)
-        os.close(saved)
-
-
 def _runner(method: str, params: Mapping[str, Any], dm: Any) -> Callable[..., tuple]:
     """``run(matrix, weights) -> (dense ranks, extra)`` with scikit-criteria's own code.
 
@@ -265,7 +244,7 @@ def evaluate(
 
     name = resolve(method)
     dm = decision_matrix(problem, weights)
-    with warnings.catch_warnings(record=True) as caught, _quiet_stdout():
+    with warnings.catch_warnings(record=True) as caught, quiet_stdout():
         warnings.simplefilter("always")
         try:
             ranks, extra = _runner(method, params, dm)(dm.matrix.to_numpy(), weights)
@@ -323,7 +302,7 @@ def utilities(
         return out
     first = (0,) * len(lead)
     run = _runner(method, params, decision_matrix(problem, w[first], x[first]))
-    with warnings.catch_warnings(), _quiet_stdout():
+    with warnings.catch_warnings(), quiet_stdout():
         warnings.simplefilter("ignore")
         for k in np.ndindex(lead):
             try:

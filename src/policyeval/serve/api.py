@@ -229,7 +229,32 @@ def robustness(
         "stability": {c: list(iv) for c, iv in report.stability.top_intervals.items()},
         "what_it_takes": [x.to_dict() for x in report.what_it_takes],
         "summary": report.summary,
+        "in_words": in_words(a, report),
     }
+
+
+def in_words(a: Any, report: Any) -> str:
+    """The robustness summary for the room: titles, never ids, in the memo's words."""
+    from policyeval.reporting.context import names_of
+    from policyeval.reporting.format import num, pct
+    from policyeval.reporting.robustness import sampling_sentence
+
+    names = names_of(a)
+    s = report.smaa
+    first = max(range(len(s.options)), key=lambda i: (s.acceptability[i, 0], -i))
+    text = (
+        f"{names(s.options[first])} ranks first in {pct(s.acceptability[first, 0])} of "
+        f"{num(s.samples, 0)} draws of plausible weights and scores; "
+        f"{sampling_sentence(report, names)}."
+    )
+    possible = [w for w in report.what_it_takes if w.distance is not None]
+    if not possible:
+        return text + " No change of weights would put another first: every other is dominated."
+    best = min(possible, key=lambda w: (w.distance, w.rank))
+    return text + (
+        f" At the page's weights, the smallest change that would put another first moves "
+        f"{pct(best.moved, 1)} of the total weight, to put {names(best.option)} first."
+    )
 
 
 def save_profile(root: Path, body: Any) -> dict[str, Any]:

@@ -459,7 +459,7 @@ function renderRobustness(rob) {
   page.lastRobust = rob;
   showAcceptability(rob);
   drawAcceptability(rob);
-  $("summary").textContent = rob.summary;
+  $("summary").textContent = rob.in_words;
   const top = page.titles[rob.top] || rob.top;
   $("band-help").textContent = `The green band on each slider is the range of that weight over which `
     + `“${top}” stays ranked first by the weighted sum (the other weights moving in proportion).`;
