@@ -9,9 +9,10 @@ nothing re-loaded, and it ends with ``os._exit`` (no ``atexit``, no flushing of 
 caller's buffers).
 
 Where a child cannot help or is not safe, the call runs in the caller when the result
-is asked for, with the same result: no ``os.fork`` (Windows), one CPU, other Python
-threads alive (a fork copies their locks, not the threads; this is the case under
-``policyeval serve``), or ``POLICYEVAL_WORKERS=1``. A child that ends without a result
+is asked for, with the same result: not on Linux (Windows has no ``fork``; on macOS a
+forked child may not use the system's frameworks), one CPU, other Python threads alive
+(a fork copies their locks, not the threads; so under ``policyeval serve``), or
+``POLICYEVAL_WORKERS=1``. A child that ends without a result
 (killed, out of memory), or with an exception that cannot be rebuilt in the caller, is
 also replaced by a run in the caller.
 
@@ -26,6 +27,7 @@ import os
 import pickle
 import select
 import signal
+import sys
 import threading
 from collections.abc import Callable, Hashable, Mapping
 from typing import Any, Generic, TypeVar
@@ -49,7 +51,7 @@ def workers() -> int:
 
 def can_fork() -> bool:
     """True when :func:`submit` runs its function in a child process."""
-    return hasattr(os, "fork") and workers() > 1 and threading.active_count() == 1
+    return sys.platform.startswith("linux") and workers() > 1 and threading.active_count() == 1
 
 
 class Job(Generic[T]):
