@@ -87,8 +87,11 @@ def available_solvers() -> list[str]:
     return out
 
 
-def make_solver(name: str | None = None, lp: bool = False) -> Any:
+def make_solver(name: str | None = None, lp: bool = False, gap: float = MIP_GAP) -> Any:
     """A quiet PuLP solver object by our name (``cbc`` default, or ``highs``).
+
+    Every run stops after limit ``solve_seconds`` (see :func:`status`); ``gap`` is the
+    absolute optimality gap (relative gap 0).
 
     Raises
     ------
@@ -96,6 +99,8 @@ def make_solver(name: str | None = None, lp: bool = False) -> Any:
         For an unknown or unavailable solver name (exit code 2).
     """
     import pulp
+
+    from policyeval.limits import limit
 
     name = name or "cbc"
     if name not in SOLVERS or name not in available_solvers():
@@ -113,7 +118,7 @@ def make_solver(name: str | None = None, lp: bool = False) -> Any:
         )
     # "Optimal" must mean optimal: both solvers stop by default at a relative gap (HiGHS
     # 1e-4), so the gaps are set to MIP_GAP (absolute) and 0 (relative).
-    gaps = {"gapRel": 0.0, "gapAbs": MIP_GAP}
+    gaps = {"gapRel": 0.0, "gapAbs": gap, "timeLimit": limit("solve_seconds")}
     if name == "highs":  # HiGHS accepts MIP solutions 1e-6 infeasible by default: tightened
         tight = {"mip_feasibility_tolerance": 1e-9, "primal_feasibility_tolerance": 1e-9}
         return pulp.HiGHS(msg=False, mip=not lp, **gaps, **tight)
@@ -176,11 +181,32 @@ def _private_files(solver: Any) -> Iterator[None]:
         forget(folder)
 
 
-def status(prob: pulp.LpProblem, solver: Any = None) -> str:
-    """Solve ``prob`` and return PuLP's status text (``"Optimal"``...); never raises."""
+def status(prob: pulp.LpProblem, solver: Any = None, at_least: float | None = None) -> str:
+    """Solve ``prob`` and return PuLP's status text (``"Optimal"``, ``"Infeasible"``...).
+
+    ``at_least`` (maximization only) asks for solutions whose objective is at least
+    that value: CBC prunes with it as a cutoff, HiGHS gets it as a constraint. Without
+    such a solution the status is ``"Infeasible"``.
+
+    Raises
+    ------
+    WorkspaceError
+        When the solver stops at the time limit ``solve_seconds`` before proving an
+        optimum (exit code 2; the message names the limit and its variable).
+    """
+    import copy
+
     import pulp
 
     solver = solver if solver is not None else make_solver()
+    floor = None
+    if at_least is not None:
+        if isinstance(solver, pulp.HiGHS):
+            floor = "objective_at_least"
+            prob += prob.objective >= at_least, floor
+        else:  # CBC minimizes the negated objective of a maximization
+            solver = copy.copy(solver)
+            solver.options = [*solver.options, f"cutoff {-at_least!r}"]
     try:
         if isinstance(solver, pulp.HiGHS):
             with _quiet_stdout():
@@ -192,7 +218,39 @@ def status(prob: pulp.LpProblem, solver: Any = None) -> str:
         # CBC writes no solution file when its preprocessing proves a binary model
         # infeasible ("Pre-processing says infeasible or unbounded"); PuLP then raises
         return "Infeasible"
+    finally:
+        if floor is not None:
+            remove_row(prob, floor)
+    if _stopped_on_time(prob, solver):
+        from policyeval.errors import WorkspaceError
+        from policyeval.limits import exceeded, limit
+
+        cap = limit("solve_seconds")
+        raise WorkspaceError(
+            [exceeded("solve_seconds", f"over {cap:g} s", f"solver time for {prob.name}")]
+        )
     return pulp.LpStatus[prob.status]
+
+
+def remove_row(prob: pulp.LpProblem, name: str) -> None:
+    """Take the constraint ``name`` out of ``prob`` (PuLP 3.3 has no public call for it:
+    the dict view of ``prob.constraints`` is deprecated)."""
+    prob._constraints.pop(name)
+
+
+def _stopped_on_time(prob: pulp.LpProblem, solver: Any) -> bool:
+    """Whether the solver stopped at its time limit (with or without a solution)."""
+    import pulp
+
+    if prob.status == pulp.LpStatusOptimal:
+        return bool(prob.sol_status == pulp.LpSolutionIntegerFeasible)
+    if prob.status != pulp.LpStatusNotSolved:
+        return False
+    if isinstance(solver, pulp.HiGHS):  # other HiGHS failures are "Not Solved" too
+        import highspy
+
+        return bool(prob.solverModel.getModelStatus() == highspy.HighsModelStatus.kTimeLimit)
+    return True  # CBC's "Stopped": the time limit is the only limit set
 
 
 def solve(prob: pulp.LpProblem, solver: Any = None, what: str = "the model") -> None:
