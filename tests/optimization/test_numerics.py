@@ -174,3 +174,100 @@ def test_the_solver_time_limit_stops_with_exit_2_naming_the_limit(tmp_path: Path
     assert res.exit_code == 2, res.output
     assert "Traceback" not in res.output
     assert re.search(r"solve_seconds.*POLICYEVAL_MAX_SOLVE_SECONDS", res.stderr)
+
+
+def _shipped_in_units(root: Path, dest: Path, k: float) -> Path:
+    """A copy of the shipped case with every amount x k (costs, budget, widths, set-ups,
+    the cost criterion's scores and thresholds) and response slopes / k: the same model
+    in other units ("EUR instead of million EUR")."""
+    import shutil
+
+    for d in ("criteria", "options"):
+        shutil.copytree(root / d, dest / d)
+    crit_path = dest / "criteria" / "criteria.yaml"
+    crit = yaml.safe_load(crit_path.read_text())
+    for c in crit["criteria"]:
+        if c.get("role") == "cost" and "preference" in c:
+            c["preference"] = {p: v * k if p in ("q", "p") else v
+                               for p, v in c["preference"].items()}  # fmt: skip
+    crit_path.write_text(yaml.safe_dump(crit, sort_keys=False))
+    cost_ids = [c["id"] for c in crit["criteria"] if c.get("role") == "cost"]
+    for f in (dest / "options").glob("*.yaml"):
+        if f.name in ("allocation.yaml", "packages.yaml"):
+            continue
+        o = yaml.safe_load(f.read_text())
+        if "cost" in o:
+            o["cost"] *= k
+        for cid in cost_ids:
+            score = o["scores"].get(cid)
+            if isinstance(score, dict):
+                o["scores"][cid] = {p: v * k if p in ("value", "low", "high") else v
+                                    for p, v in score.items()}  # fmt: skip
+        f.write_text(yaml.safe_dump(o, sort_keys=False))
+    alloc_path = dest / "options" / "allocation.yaml"
+    alloc = yaml.safe_load(alloc_path.read_text())
+    alloc["budget"] *= k
+    alloc["response"] = [[w * k, s / k] for w, s in alloc["response"]]
+    for st in alloc.get("measure_settings", {}).values():
+        if "setup_cost" in st:
+            st["setup_cost"] *= k
+    alloc_path.write_text(yaml.safe_dump(alloc, sort_keys=False))
+    return dest
+
+
+def _allocate(root: Path, *args: str) -> dict:
+    res = RUN.invoke(app, ["allocate", "-w", str(root), "-f", "json", *args])
+    assert res.exit_code == 0, res.output
+    return json.loads(res.stdout)
+
+
+def test_allocate_gives_the_same_allocation_in_other_units(shipped: Path, tmp_path: Path) -> None:
+    """R9: with every amount x1e6 (slopes / 1e6) allocate returned value 0 and 8 cells.
+    Now the cells are the same, each amount x1e6, and the value is the same."""
+    base = _allocate(shipped)
+    scaled = _allocate(_shipped_in_units(shipped, tmp_path / "eur", 1e6))
+    assert scaled["value"] == pytest.approx(base["value"], rel=1e-9) and base["value"] > 0
+    cells = [(r["option"], r["target"], r["channel"]) for r in base["allocation"]]
+    assert [(r["option"], r["target"], r["channel"]) for r in scaled["allocation"]] == cells
+    np.testing.assert_allclose(
+        [r["amount"] for r in scaled["allocation"]],
+        [r["amount"] * 1e6 for r in base["allocation"]],
+        rtol=1e-9,
+    )
+    assert scaled["binding"] == base["binding"]
+    assert scaled["marginal_value"] == pytest.approx(base["marginal_value"] / 1e6, rel=1e-9)
+
+
+def test_allocate_value_and_feasibility_are_monotone_in_the_budget(shipped: Path) -> None:
+    """R10: budgets 1e10..1e14 gave a false exit 3 and 1e15 a value below that of 1e9.
+    Every budget from 150 to the magnitude limit is feasible, the value never falls, and a
+    budget past what can be bought is reported as not binding."""
+    budgets = [150, 1e3, 1e4, 1e6, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15]
+    results = [_allocate(shipped, "--budget", repr(float(b))) for b in budgets]
+    values = [r["value"] for r in results]
+    assert all(b >= a - 1e-9 for a, b in zip(values, values[1:])), values
+    assert all(r["spent"] <= r["budget"] * (1 + 1e-12) for r in results)
+    top = results[-1]
+    assert top["marginal_value"] == 0.0 and "budget_total" not in top["binding"]
+    assert "not binding" in top["warnings"][0]
+    assert values[-1] == pytest.approx(values[-3], rel=1e-12)  # the same model past the cap
+
+
+def test_a_budget_out_of_proportion_with_minimum_shares_is_exit_2(
+    shipped: Path, tmp_path: Path
+) -> None:
+    """With a minimum share the budget cannot be capped: one far beyond what the measures
+    can spend is refused with a message naming the budget and the share."""
+    import shutil
+
+    root = tmp_path / "ws"
+    for d in ("criteria", "options"):
+        shutil.copytree(shipped / d, root / d)
+    path = root / "options" / "allocation.yaml"
+    alloc = yaml.safe_load(path.read_text())
+    alloc["shares"]["target"]["kazakhstan"] = {"min": 0.1}
+    path.write_text(yaml.safe_dump(alloc, sort_keys=False))
+    assert _allocate(root, "--budget", "1e6")["value"] > 0
+    res = RUN.invoke(app, ["allocate", "-w", str(root), "--budget", "1e12"])
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    assert "shares.target.kazakhstan.min" in res.stderr and "--budget" in res.stderr

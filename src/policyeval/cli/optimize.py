@@ -213,6 +213,7 @@ def allocate(
     a = analyze(workspace, profile)
     ws = a.case
     result = a.allocation(budget, solver)
+    print_warnings(result.warnings)
     if fmt is Format.json:
         emit_json(result.to_dict())
         return
