@@ -271,3 +271,19 @@ def test_a_budget_out_of_proportion_with_minimum_shares_is_exit_2(
     res = RUN.invoke(app, ["allocate", "-w", str(root), "--budget", "1e12"])
     assert res.exit_code == 2 and "Traceback" not in res.output
     assert "shares.target.kazakhstan.min" in res.stderr and "--budget" in res.stderr
+
+
+def test_a_long_frontier_reports_progress_per_budget(tmp_path: Path, monkeypatch) -> None:
+    """R20/R19: each budget of a MILP frontier is reported as it is solved (the CLI draws
+    it on a terminal), in points and in breakpoints mode."""
+    from policyeval.optimization import frontier
+
+    from .helpers import random_spec, write
+
+    monkeypatch.setattr(frontier, "ENUMERATE_LIMIT", 0)
+    ws = load_workspace(write(tmp_path, random_spec(2, n=8)))
+    w = compute_weights(ws)
+    for points in (5, None):
+        seen: list[int] = []
+        res = frontier.efficient_frontier(ws, w, points, progress=seen.append)
+        assert seen == list(range(1, len(res.points) + 1))
