@@ -189,9 +189,10 @@ def _private_files(solver: Any) -> Iterator[None]:
 def status(prob: pulp.LpProblem, solver: Any = None, at_least: float | None = None) -> str:
     """Solve ``prob`` and return PuLP's status text (``"Optimal"``, ``"Infeasible"``...).
 
-    ``at_least`` (maximization only) asks for solutions whose objective is at least
-    that value: CBC prunes with it as a cutoff, HiGHS gets it as a constraint. Without
-    such a solution the status is ``"Infeasible"``.
+    ``at_least`` (maximization only) says that only solutions whose objective is at
+    least that value are wanted: CBC prunes with it as a cutoff (``"Infeasible"`` when
+    there is none), which is much faster than a constraint; HiGHS, slower with either a
+    constraint or its objective bound, ignores it, so callers check the value found.
 
     Raises
     ------
@@ -204,14 +205,9 @@ def status(prob: pulp.LpProblem, solver: Any = None, at_least: float | None = No
     import pulp
 
     solver = solver if solver is not None else make_solver()
-    floor = None
-    if at_least is not None:
-        if isinstance(solver, pulp.HiGHS):
-            floor = "objective_at_least"
-            prob += prob.objective >= at_least, floor
-        else:  # CBC minimizes the negated objective of a maximization
-            solver = copy.copy(solver)
-            solver.options = [*solver.options, f"cutoff {-at_least!r}"]
+    if at_least is not None and not isinstance(solver, pulp.HiGHS):
+        solver = copy.copy(solver)  # CBC minimizes the negated objective of a maximization
+        solver.options = [*solver.options, f"cutoff {-at_least!r}"]
     try:
         if isinstance(solver, pulp.HiGHS):
             with _quiet_stdout():
@@ -223,9 +219,6 @@ def status(prob: pulp.LpProblem, solver: Any = None, at_least: float | None = No
         # CBC writes no solution file when its preprocessing proves a binary model
         # infeasible ("Pre-processing says infeasible or unbounded"); PuLP then raises
         return "Infeasible"
-    finally:
-        if floor is not None:
-            remove_row(prob, floor)
     if _stopped_on_time(prob, solver):
         from policyeval.errors import WorkspaceError
         from policyeval.limits import exceeded, limit

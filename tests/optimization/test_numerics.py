@@ -111,11 +111,13 @@ def _enumerated(d: PortfolioData, budget: float) -> tuple[int, ...]:
     return tuple(np.flatnonzero(masks[best_row(value, cost, d.tol, d.cost_tol)]))
 
 
+@pytest.mark.parametrize("solver", ["cbc", "highs"])
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_tie_rule_in_chunks_matches_enumeration(seed: int, monkeypatch) -> None:
+def test_tie_rule_in_chunks_matches_enumeration(seed: int, solver: str, monkeypatch) -> None:
     """Many exact ties (values and costs from a few levels): the MILP's bounded tie rule,
     with chunks of 3 ids so that several chunks are settled, picks the portfolio that
-    enumeration picks (best value, then lowest cost, then the smallest id funded)."""
+    enumeration picks (best value, then lowest cost, then the smallest id funded), with
+    CBC (a cutoff) and HiGHS (no cutoff)."""
     monkeypatch.setattr(portfolio, "ID_CHUNK", 3)
     rng = np.random.default_rng(seed)
     n = 11
@@ -130,7 +132,7 @@ def test_tie_rule_in_chunks_matches_enumeration(seed: int, monkeypatch) -> None:
         excludes=((1, 4),),
         requires=((6, 7),),
     )
-    model = PortfolioModel(d)
+    model = PortfolioModel(d, solver)
     for budget in np.arange(0.0, costs.sum() + 1):
         assert model.solve(budget) == _enumerated(d, budget), budget
 
