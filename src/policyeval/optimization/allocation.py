@@ -66,6 +66,7 @@ from policyeval import lp
 from policyeval.display import Tabular, title_of
 from policyeval.errors import InfeasibleError, Issue, WorkspaceError
 from policyeval.io.checks import magnitude_problem
+from policyeval.limits import limit
 from policyeval.model.allocation import AllocationSpec
 
 if TYPE_CHECKING:
@@ -452,9 +453,13 @@ def allocate(
         raise WorkspaceError(
             [Issue("missing-key", "no budget: add 'budget' or pass --budget", FILE, "budget")]
         )
-    if budget < 0 or magnitude_problem(budget) is not None:
-        why = magnitude_problem(budget) or f"budget must be >= 0. Got {budget} instead."
+    if budget < 0:
+        why = f"budget must be >= 0. Got {budget} instead."
         raise WorkspaceError([Issue("bad-argument", why, source, "budget")])
+    if budget > limit("magnitude"):  # a tiny budget is fine: it buys nothing
+        raise WorkspaceError(
+            [Issue("bad-argument", magnitude_problem(budget) or "", source, "budget")]
+        )
     data, _ = portfolio_data(ws, weights, budget, problem=problem)
     chosen = list(data.ids)
     if spec.measures == "portfolio":
