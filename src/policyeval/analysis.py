@@ -425,8 +425,14 @@ class Analysis:
             "status_quo": list(at_status_quo.selected),
         }
 
-    def frontier(self, points: int | None = None, solver: str | None = None) -> FrontierResult:
-        """Best value added against budget (exact breakpoints, or ``points`` budgets)."""
+    def frontier(
+        self,
+        points: int | None = None,
+        solver: str | None = None,
+        progress: Callable[[int], Any] | None = None,
+    ) -> FrontierResult:
+        """Best value added against budget (exact breakpoints, or ``points`` budgets);
+        ``progress`` is called with the number of budgets solved so far."""
         from policyeval.optimization import efficient_frontier
 
         if points is not None and (isinstance(points, bool) or points < 2):
@@ -434,7 +440,7 @@ class Analysis:
         return self._once(
             ("frontier", points, solver),
             lambda: efficient_frontier(
-                self.case, self.weights, points, solver, problem=self.problem()
+                self.case, self.weights, points, solver, problem=self.problem(), progress=progress
             ),
         )
 

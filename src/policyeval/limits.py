@@ -17,6 +17,7 @@ magnitude          1e15         absolute value of any number (nonzero ones are >
 samples            10,000,000   Monte Carlo samples (``--samples``)
 chunk              1,000,000    samples per batched evaluation (``--chunk``)
 frontier_points    1,000        budgets of ``frontier --points``
+solve_seconds      60           seconds of one solver run (one MILP or LP)
 template_output    20,000,000   characters a template may produce
 template_steps     5,000,000    template lines executed (loop iterations)
 id_length          64           characters of an id (file names are built from ids)
@@ -39,6 +40,7 @@ DEFAULTS: dict[str, float] = {
     "samples": 10_000_000,
     "chunk": 1_000_000,
     "frontier_points": 1_000,
+    "solve_seconds": 60,
     "template_output": 20_000_000,
     "template_steps": 5_000_000,
     "id_length": 64,

@@ -67,9 +67,9 @@ def test_one_report_computes_each_result_once(shipped_copy: Path, monkeypatch) -
         models[("portfolio", data.budget, tuple(data.values.round(12)))] += 1
         return real_solve(data, solver)
 
-    def frontier_points(data, points=None, solver=None):  # noqa: ANN001, ANN202
+    def frontier_points(data, points=None, solver=None, progress=None):  # noqa: ANN001, ANN202
         models[("frontier", points, tuple(data.values.round(12)))] += 1
-        return real_points(data, points, solver)
+        return real_points(data, points, solver, progress)
 
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
     monkeypatch.setattr(problem_module, "build_problem", build_problem)

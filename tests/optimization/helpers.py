@@ -88,6 +88,7 @@ def hand_values(spec: dict[str, Any]) -> tuple[list[str], dict[str, Any], np.nda
     for s in spec.get("options/packages.yaml", {}).get("synergies", []):
         adj = np.array([s["adjust"].get(c, 0.0) for c in CRITERIA]) / (hi - lo)
         adj[2] *= -1
+        adj = np.clip(adj, -1, 1)  # a synergy moves a criterion by at most its range
         syn.append(({ids.index(o) for o in s["options"]}, float(adj @ w)))
     return ids, opts, v @ w, syn
 

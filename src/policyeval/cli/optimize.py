@@ -18,9 +18,11 @@ from policyeval.cli.common import (
     console,
     emit_csv,
     emit_json,
+    err_console,
     fmt_num,
     handle_errors,
     print_warnings,
+    show_progress,
     step,
     usage_error,
 )
@@ -168,13 +170,21 @@ def frontier(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Best portfolio value against budget, at every budget where the portfolio changes."""
-    from policyeval.optimization.frontier import frontier_svg
+    from policyeval.optimization.frontier import ENUMERATE_LIMIT, frontier_svg
 
     check_size("frontier_points", points, "--points")
     a = analyze(workspace, profile)
     ws = a.case
-    with step("frontier"):
-        result = a.frontier(points, solver)
+    if show_progress() and len(ws.measures) > ENUMERATE_LIMIT:  # one MILP per budget
+        from rich.progress import Progress, TextColumn
+
+        with Progress(*Progress.get_default_columns(), TextColumn("{task.completed} budgets"),
+                      console=err_console(), transient=True) as bar:  # fmt: skip
+            task = bar.add_task("frontier", total=points)
+            result = a.frontier(points, solver, lambda n: bar.update(task, completed=n))
+    else:
+        with step("frontier"):
+            result = a.frontier(points, solver)
     if chart is not None:
         from policyeval.io.writer import write_atomic
 
@@ -213,6 +223,7 @@ def allocate(
     a = analyze(workspace, profile)
     ws = a.case
     result = a.allocation(budget, solver)
+    print_warnings(result.warnings)
     if fmt is Format.json:
         emit_json(result.to_dict())
         return

@@ -39,12 +39,24 @@ unit of budget, counting that the shares are fractions of the budget:
 ``sum_c dual_c * d(rhs_c)/d(budget)``. With set-up binaries, these are fixed
 at the MILP optimum and the LP is re-solved; the duals of that LP are reported
 (exact for small changes that keep the same set-ups). A constraint binds when
-its slack is below 1e-9.
+its slack is below 1e-9 of the budget.
+
+Units: the solver sees amounts divided by the power of 10 nearest the budget
+(or nearest what the measures can spend, if less) and values divided by that
+of the largest objective coefficient, so the same case in EUR or in million
+EUR gives the same allocation, scaled. Without minimum shares, a budget above
+twice :func:`spendable` (divided by the smallest ``max`` share) buys nothing
+more: the model is solved at that budget, reported as not binding (marginal
+value 0, a warning), so value and feasibility never fall as the budget grows.
+With minimum shares, a budget over :data:`MAX_SPEND_RATIO` times what can be
+spent is refused (exit code 2).
 """
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -53,6 +65,8 @@ import numpy as np
 from policyeval import lp
 from policyeval.display import Tabular, title_of
 from policyeval.errors import InfeasibleError, Issue, WorkspaceError
+from policyeval.io.checks import magnitude_problem
+from policyeval.limits import limit
 from policyeval.model.allocation import AllocationSpec
 
 if TYPE_CHECKING:
@@ -62,6 +76,9 @@ if TYPE_CHECKING:
 
 FILE = "options/allocation.yaml"
 BIND_TOL = 1e-9
+"""A constraint binds when its slack is below this fraction of the budget."""
+MAX_SPEND_RATIO = 1e6
+"""With minimum shares, the largest budget relative to what the measures can spend."""
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -83,6 +100,7 @@ class AllocationResult(Tabular):
     need_index: dict[str, dict[str, float]] = field(default_factory=dict)
     setups: tuple[dict[str, Any], ...] = ()
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
     titles: dict[str, str] = field(default_factory=dict, compare=False)
 
     def to_frame(self) -> Any:
@@ -125,6 +143,7 @@ class AllocationResult(Tabular):
             "need_index": self.need_index,
             "setups": [dict(s) for s in self.setups],
             "labels": {k: dict(v) for k, v in self.labels.items()},
+            "warnings": list(self.warnings),
         }
 
 
@@ -235,6 +254,43 @@ def _figure(row: dict[str, str], col: str, end: str) -> float:
     return {"low": lo, "high": hi, "mid": (lo + hi) / 2}[end]
 
 
+def _cells(
+    spec: AllocationSpec, avail: dict[str, list[str]], values: dict[str, float]
+) -> Iterator[tuple[str, str, list[str], dict[str, float], tuple, float]]:
+    """``(measure, target, channels, fit, segments, setup cost)`` of every cell of the model:
+    a measure at a target where at least one channel it may use is open."""
+    for i in values:
+        st = spec.settings.get(i, {})
+        for t, chans in avail.items():
+            if "targets" in st and t not in st["targets"]:
+                continue
+            chans = [c for c in chans if "channels" not in st or c in st["channels"]]
+            if chans:
+                segs = st.get("response") or spec.response
+                yield i, t, chans, st.get("fit", {}), segs, float(st.get("setup_cost") or 0.0)
+
+
+def spendable(
+    spec: AllocationSpec,
+    avail: dict[str, list[str]],
+    values: dict[str, float],
+    floors: dict[str, float],
+) -> float:
+    """What the measures can spend to any effect: per measure, the amount that fills every
+    response segment at every target through its least effective open channel, plus its
+    set-ups, or its floor if larger; summed over the measures.
+
+    From an allocation at any budget, cutting what fills no segment (down to the floors)
+    keeps its value and spends at most this much.
+    """
+    need: dict[str, float] = dict.fromkeys(floors, 0.0)
+    for i, _, chans, fit, segs, setup in _cells(spec, avail, values):
+        worst = min((f for f in (fit.get(c, 1.0) for c in chans) if f > 0), default=0.0)
+        fill = sum(w for w, _ in segs) / worst if worst > 0 else 0.0
+        need[i] = need.get(i, 0.0) + fill + setup
+    return float(sum(max(floors.get(i, 0.0), n) for i, n in need.items()))
+
+
 def _model(
     spec: AllocationSpec,
     avail: dict[str, list[str]],
@@ -244,10 +300,14 @@ def _model(
     budget: float,
     fixed: dict[tuple[str, str], float] | None = None,
     floors: dict[str, float] | None = None,
+    unit: float = 1.0,
+    value_unit: float = 1.0,
 ) -> tuple[Any, dict, dict, dict[str, float]]:
     """The allocation model; ``fixed`` replaces set-up binaries by constants (LP).
 
-    ``floors`` gives a minimum total (amounts plus set-ups) per measure.
+    ``floors`` gives a minimum total (amounts plus set-ups) per measure. Amounts
+    are counted in ``unit`` (the solver sees ``amount / unit``) and the objective
+    in ``value_unit``, so that the model's numbers are of order 1 in any currency.
 
     Also returns, per constraint whose right-hand side moves with the budget,
     d(rhs)/d(budget).
@@ -257,50 +317,39 @@ def _model(
     s: dict[tuple[str, str, str], Any] = {}
     u: dict[tuple[str, str], Any] = {}
     objective = []
-    for i, v in values.items():
-        st = spec.settings.get(i, {})
-        fit = st.get("fit", {})
-        segs = st.get("response") or spec.response
-        for t, chans in avail.items():
-            if "targets" in st and t not in st["targets"]:
-                continue
-            chans = [c for c in chans if "channels" not in st or c in st["channels"]]
-            if not chans:
-                continue
-            for c in chans:
-                s[i, t, c] = lp.add_var(prob, lp.lp_name("amount", i, t, c))
-            seg = [lp.add_var(prob, lp.lp_name("seg", i, t, str(k))) for k in range(len(segs))]
-            for k, (w, slope) in enumerate(segs):
-                objective.append(float(v * need[t] * slope) * seg[k])
-                if np.isfinite(w):
-                    prob += seg[k] <= float(w), lp.lp_name("segment", i, t, str(k))
-            effective = lp.lp_sum(float(fit.get(c, 1.0)) * s[i, t, c] for c in chans)
-            prob += lp.lp_sum(seg) <= effective, lp.lp_name("response", i, t)
-            setup = st.get("setup_cost")
-            if setup:
-                spent = lp.lp_sum(s[i, t, c] for c in chans)
-                if fixed is None:
-                    u[i, t] = lp.add_var(prob, lp.lp_name("setup", i, t), binary=True)
-                    prob += spent <= float(budget) * u[i, t], lp.lp_name("setup", i, t)
-                else:
-                    u[i, t] = fixed[i, t]
-                    prob += spent <= float(budget * fixed[i, t]), lp.lp_name("setup", i, t)
-                    per_budget[lp.lp_name("setup", i, t)] = fixed[i, t]
+    for i, t, chans, fit, segs, setup in _cells(spec, avail, values):
+        for c in chans:
+            s[i, t, c] = lp.add_var(prob, lp.lp_name("amount", i, t, c))
+        seg = [lp.add_var(prob, lp.lp_name("seg", i, t, str(k))) for k in range(len(segs))]
+        for k, (w, slope) in enumerate(segs):
+            objective.append(float(values[i] * need[t] * slope * unit / value_unit) * seg[k])
+            prob += seg[k] <= float(w / unit), lp.lp_name("segment", i, t, str(k))
+        effective = lp.lp_sum(float(fit.get(c, 1.0)) * s[i, t, c] for c in chans)
+        prob += lp.lp_sum(seg) <= effective, lp.lp_name("response", i, t)
+        if setup:
+            spent = lp.lp_sum(s[i, t, c] for c in chans)
+            if fixed is None:
+                u[i, t] = lp.add_var(prob, lp.lp_name("setup", i, t), binary=True)
+                prob += spent <= float(budget / unit) * u[i, t], lp.lp_name("setup", i, t)
+            else:
+                u[i, t] = fixed[i, t]
+                prob += spent <= float(budget * fixed[i, t] / unit), lp.lp_name("setup", i, t)
+                per_budget[lp.lp_name("setup", i, t)] = fixed[i, t]
     prob += lp.lp_sum(objective) + 0.0
     setup_cost = lp.lp_sum(
-        float(spec.settings[i]["setup_cost"]) * z for (i, _), z in u.items() if fixed is None
+        float(spec.settings[i]["setup_cost"] / unit) * z for (i, _), z in u.items() if fixed is None
     )
     fixed_cost = sum(
         float(spec.settings[i]["setup_cost"]) * z for (i, _), z in (fixed or {}).items()
     )
     total = lp.lp_sum(s.values())
-    prob += total + setup_cost <= float(budget - fixed_cost), "budget_total"
+    prob += total + setup_cost <= float((budget - fixed_cost) / unit), "budget_total"
     for i, floor in sorted((floors or {}).items()):
         setups = [(float(spec.settings[i]["setup_cost"]), z) for (j, _), z in u.items() if j == i]
         spent = lp.lp_sum(x for (j, _, _), x in s.items() if j == i)
-        spent += lp.lp_sum(c * z for c, z in setups if fixed is None)
-        spent += float(sum(c * z for c, z in setups if fixed is not None))
-        prob += spent >= float(floor), lp.lp_name("fund", i)
+        spent += lp.lp_sum(c / unit * z for c, z in setups if fixed is None)
+        spent += float(sum(c * z for c, z in setups if fixed is not None) / unit)
+        prob += spent >= float(floor / unit), lp.lp_name("fund", i)
     for kind, entries in spec.shares.items():
         pos = {"target": 1, "channel": 2}.get(kind)
         for key, mm in sorted(entries.items()):
@@ -311,10 +360,34 @@ def _model(
             for bound in ("min", "max"):
                 if bound in mm:
                     name = lp.lp_name("share", kind, key, bound)
-                    rhs = float(mm[bound] * budget)
+                    rhs = float(mm[bound] * budget / unit)
                     prob += (part >= rhs) if bound == "min" else (part <= rhs), name
                     per_budget[name] = mm[bound]
     return prob, s, u, per_budget
+
+
+def _decade(x: float) -> float:
+    """The power of 10 nearest ``x`` (> 0) on a log scale.
+
+    Examples
+    --------
+    >>> _decade(150.0), _decade(1.5e8), _decade(0.002)
+    (100.0, 100000000.0, 0.001)
+    """
+    return float(10.0 ** round(math.log10(x)))
+
+
+def _too_large(budget: float, total: float, unit: str, minimum: str, source: str) -> Issue:
+    """The Issue for a budget the model cannot represent next to its amounts."""
+    return Issue(
+        "budget-too-large",
+        f"budget {budget:g} is more than {MAX_SPEND_RATIO:g} times what the measures can "
+        f"spend to any effect ({total:g} {unit}); with a minimum share ({minimum}) every "
+        "amount would then be too small a fraction of the budget for the solver to resolve; "
+        f"give a budget of at most {MAX_SPEND_RATIO * total:g}, or remove the minimum shares",
+        source,
+        "budget",
+    )
 
 
 def _share_conflict(spec: AllocationSpec, build: Any) -> list[str]:
@@ -373,15 +446,19 @@ def allocate(
         raise WorkspaceError(
             [Issue("missing-file", "allocate needs options/allocation.yaml; create it", FILE)]
         )
+    source = ""
     if budget is None:
-        budget = spec.budget
+        budget, source = spec.budget, FILE
     if budget is None:
         raise WorkspaceError(
             [Issue("missing-key", "no budget: add 'budget' or pass --budget", FILE, "budget")]
         )
     if budget < 0:
+        why = f"budget must be >= 0. Got {budget} instead."
+        raise WorkspaceError([Issue("bad-argument", why, source, "budget")])
+    if budget > limit("magnitude"):  # a tiny budget is fine: it buys nothing
         raise WorkspaceError(
-            [Issue("bad-argument", f"budget must be >= 0. Got {budget} instead.", "", "budget")]
+            [Issue("bad-argument", magnitude_problem(budget) or "", source, "budget")]
         )
     data, _ = portfolio_data(ws, weights, budget, problem=problem)
     chosen = list(data.ids)
@@ -399,8 +476,28 @@ def allocate(
     if spec.measures == "portfolio":
         floors = {i: float(data.costs[data.ids.index(i)]) for i in chosen}
 
+    # Numbers the solver can resolve in any units (R9, R10 of the 2026-11-30 attack report):
+    # amounts are counted in `unit` (the power of 10 nearest the budget, or what can be
+    # spent if less) and values in that of the largest objective coefficient (powers of 10
+    # keep round figures round in the solver's files). Without minimum shares a budget above
+    # `not_binding` buys nothing more (see `spendable`; max shares only cap the parts at
+    # fractions of it), so the model is solved at twice that, where nothing binds.
+    total = spendable(spec, avail, values, floors)
+    minimums = [f"shares.{k}.{key}.min" for k, e in spec.shares.items() for key, mm in e.items()
+                if "min" in mm]  # fmt: skip
+    caps = [mm["max"] for e in spec.shares.values() for mm in e.values() if mm.get("max", 0) > 0]
+    not_binding = None if minimums else total / min(caps, default=1.0)
+    capped = not_binding is not None and budget > 2 * not_binding
+    solve_at = 2 * not_binding if capped and not_binding is not None else budget
+    if minimums and budget > MAX_SPEND_RATIO * total:
+        raise WorkspaceError([_too_large(budget, total, spec.unit, minimums[0], source)])
+    unit = _decade(min((x for x in (solve_at, total) if x > 0), default=1.0))
+    slopes = [abs(values[i] * need[t]) * slope for i, t, _, _, segs, _ in
+              _cells(spec, avail, values) for _, slope in segs]  # fmt: skip
+    value_unit = _decade(max(slopes, default=0.0) * unit or 1.0)
+
     def build(sp: AllocationSpec, fixed: dict | None = None) -> tuple:
-        return _model(sp, avail, values, need, recs, budget, fixed, floors)
+        return _model(sp, avail, values, need, recs, solve_at, fixed, floors, unit, value_unit)
 
     prob, s, u, per_budget = build(spec)
     try:
@@ -420,8 +517,10 @@ def allocate(
         fixed = {k: float(round(z.value() or 0.0)) for k, z in u.items()}
         prob, s, _, per_budget = build(spec, fixed)
     lp.solve(prob, lp.make_solver(solver, lp=True), "the allocation model")
-    duals = lp.dual_values(prob)
-    slack = lp.slacks(prob)
+    duals = {n: d * value_unit / unit for n, d in lp.dual_values(prob).items()}
+    slack = lp.slacks(prob)  # in `unit`: a constraint binds within BIND_TOL of the budget
+    if capped:  # at the real budget, what moves with it is far from binding
+        slack |= {n: 1.0 for n, k in per_budget.items() if k > 0}
     binding = tuple(
         sorted(
             (n for n in duals if slack[n] <= BIND_TOL and not n.startswith("response")),
@@ -432,8 +531,8 @@ def allocate(
     by_t: dict[str, float] = {}
     by_c: dict[str, float] = {}
     for (i, t, c), x in sorted(s.items()):
-        amount = float(x.value() or 0.0)
-        if amount > BIND_TOL:
+        amount = float(x.value() or 0.0) * unit
+        if amount > BIND_TOL * unit:
             alloc.append({"option": i, "target": t, "channel": c, "amount": amount})
             by_t[t] = by_t.get(t, 0.0) + amount
             by_c[c] = by_c.get(c, 0.0) + amount
@@ -446,16 +545,23 @@ def allocate(
         status="optimal",
         budget=float(budget),
         allocation=tuple(alloc),
-        value=float(prob.objective.value() or 0.0),
+        value=float(prob.objective.value() or 0.0) * value_unit,
         unit=spec.unit,
         profile=weights.profile,
         measures=tuple(chosen),
         shadow_prices={n: duals[n] for n in binding},
-        marginal_value=float(sum(duals[n] * k for n, k in per_budget.items())),
+        marginal_value=0.0 if capped else float(sum(duals[n] * k for n, k in per_budget.items())),
         binding=binding,
         by_target=by_t,
         by_channel=by_c,
         need_index=needs,
         setups=setups,
         labels=labels(spec),
+        warnings=(
+            f"the budget {budget:g} is not binding: beyond {not_binding:g} {spec.unit} nothing "
+            f"more can be bought; shown is an optimal allocation of {solve_at:g} (any amount "
+            "past a response curve's last segment buys nothing), the rest is left unallocated",
+        )
+        if capped
+        else (),
     )

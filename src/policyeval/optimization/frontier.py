@@ -17,6 +17,7 @@ and the objective change).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -99,22 +100,35 @@ class FrontierResult(Tabular):
 
 
 def frontier_points(
-    data: PortfolioData, points: int | None = None, solver: str | None = None
+    data: PortfolioData,
+    points: int | None = None,
+    solver: str | None = None,
+    progress: Callable[[int], Any] | None = None,
 ) -> list[tuple[float, tuple[int, ...]]]:
     """``(budget, rows)`` along the frontier of a portfolio problem (see module doc).
 
     Up to ``ENUMERATE_LIMIT`` measures the feasible portfolios are enumerated
-    once and every budget is answered from them; above, one MILP is re-solved.
+    once and every budget is answered from them; above, one MILP is re-solved,
+    and ``progress`` (if given) is called with the number of budgets solved so far.
     """
     total = float(data.costs.sum())
     if len(data.ids) <= ENUMERATE_LIMIT:
         return _enumerated(data, total, points)
     model = PortfolioModel(replace(data, budget=total), solver)
+    out: list[tuple[float, tuple[int, ...]]] = []
+
+    def add(budget: float) -> None:
+        out.append((budget, model.solve(budget)))
+        if progress is not None:
+            progress(len(out))
+
     if points is not None:
-        return [(float(b), model.solve(float(b))) for b in np.linspace(0.0, total, points)]
-    out = [(0.0, model.solve(0.0))]
+        for b in np.linspace(0.0, total, points):
+            add(float(b))
+        return out
+    add(0.0)
     while (nxt := model.min_cost_above(data.value_of(out[-1][1]))) is not None:
-        out.append((nxt, model.solve(nxt)))
+        add(nxt)
     return out
 
 
@@ -155,10 +169,12 @@ def efficient_frontier(
     points: int | None = None,
     solver: str | None = None,
     problem: Problem | None = None,
+    progress: Callable[[int], Any] | None = None,
 ) -> FrontierResult:
     """Optimal portfolio value against budget (exact breakpoints, or ``points`` budgets).
 
     Requires and excludes hold; policy constraints of ``optimize`` do not apply.
+    ``progress`` is called with the number of budgets solved so far (MILP path only).
     """
     if points is not None and points < 2:
         from policyeval.errors import Issue, WorkspaceError
@@ -174,7 +190,7 @@ def efficient_frontier(
             ]
         )
     data, _ = portfolio_data(ws, weights, 0.0, problem=problem)
-    rows = frontier_points(data, points, solver)
+    rows = frontier_points(data, points, solver, progress)
     pts: list[FrontierPoint] = []
     for budget, sel in rows:
         value = data.value_of(sel)

@@ -18,8 +18,9 @@ values of the ranking of all workspace options, over the criteria without
 worst level). A measure with ``V_i <= tol`` is never funded (its variable is
 fixed at 0, see :func:`upper_bounds` for when a constraint may still need it),
 whatever the tie rule would say of a free one. A synergy's value
-is ``s_k = sum_j w_j * adjust_j / (hi_j - lo_j)`` (sign flipped for ``min``
-criteria), i.e. the wsm value of its raw-score adjustment, without clipping.
+is ``s_k = sum_j w_j * clip(adjust_j / (hi_j - lo_j), -1, 1)`` (sign flipped for
+``min`` criteria), i.e. the wsm value of its raw-score adjustment, bounded by the
+criterion's whole range (so that ``|s_k| <= 1`` like every ``|V_i|``).
 
 Ties (DESIGN.md: "ties broken by lower cost, then by id") are broken
 lexicographically: (1) the best value V*; portfolios worth at least V* - tol
@@ -34,7 +35,8 @@ TIE_TOL (1e-6) is above the solvers' feasibility tolerance and optimality gap
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import contextlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -52,6 +54,8 @@ if TYPE_CHECKING:
 
 TIE_TOL = 1e-6
 ENUMERATE_LIMIT = 16
+ID_CHUNK = 20
+"""Measures whose tie is settled by one solve of the id rule (weights up to 2^19)."""
 """Up to this many measures, portfolios are found by enumerating every feasible one."""
 CONSTRAINT_KINDS = (
     "requires",
@@ -219,7 +223,10 @@ def gain_vectors(
     minus the baseline's (``baseline="worst"``, or no baseline: minus 0, the worst
     level of every scale). Columns of a ``role: cost`` criterion are 0 unless
     ``include_cost``. A synergy adds ``a_k @ w``; only synergies among measures
-    are kept.
+    are kept. Like a package's adjusted score, which stays within its scale, a
+    synergy moves each criterion's value by at most its whole range (each entry
+    of ``a_k`` is clipped to [-1, 1]); values, synergies and the objective are
+    therefore all of order 1, whatever the units of the adjustments.
     """
     from policyeval.model import build_problem
 
@@ -238,7 +245,8 @@ def gain_vectors(
     for s in ws.synergies:
         if set(s.options) <= set(ids):
             adj = np.array([float(s.adjust.get(c, 0.0)) for c in problem.criteria])
-            syn.append((sorted(s.options), adj * sign))
+            with np.errstate(over="ignore"):  # an overflow to inf is clipped to 1 below
+                syn.append((sorted(s.options), np.clip(adj * sign, -1.0, 1.0)))
     return ids, rows, syn
 
 
@@ -421,51 +429,57 @@ def build_portfolio_model(data: PortfolioData, omit: Iterable[str] = ()) -> pulp
 class PortfolioModel:
     """A portfolio MILP built once and re-solved at several budgets.
 
-    Between solves only right-hand sides, the objective, variable bounds and
-    the coefficients of one no-good cut change (the model is not rebuilt).
-    Two devices are added to the MILP of :func:`build_portfolio_model`:
-    ``value_floor`` (value >= rhs, inactive unless asked) and ``tie_cut``
-    (a no-good cut excluding one portfolio, inactive unless asked).
+    Between solves only the budget, the objective, variable bounds and three
+    temporary rows change (the model is not rebuilt): ``value_floor`` (value >=
+    rhs), ``cost_cap`` (cost <= rhs) and ``tie_cut`` (a no-good cut excluding one
+    portfolio), each present only while a step needs it.
 
-    Ties (see the module doc) cost one extra MILP in the usual case: the best
-    portfolio other than the optimum (``tie_cut`` excluding it) is worth less
-    than ``V* - tol``, so the optimum is the only tie. (A ``value_floor`` in
-    that MILP instead makes CBC ten times slower.) Otherwise cheaper ties
-    are searched with the budget lowered below the incumbent's cost, then ids
-    are fixed one by one (smallest first) while a tie remains.
+    The tie rule (module doc) is one lexicographic pass with a bounded number
+    of solves. (1) The best value V*. (2) Is there another portfolio worth at
+    least V* - tol? One MILP with ``tie_cut`` and V* - tol as a cutoff
+    (:func:`policyeval.lp.status` ``at_least``), which usually proves quickly
+    that there is none: then the optimum is returned (two solves in all).
+    Otherwise (3) the least cost C* of a portfolio worth at least V* - tol, (4)
+    whether another one costs at most C* + cost_tol and, if so, (5) the id rule
+    among those, :data:`ID_CHUNK` measures per solve: maximizing
+    ``sum_j 2^(K-1-j) x_j`` over a chunk of K measures (integer weights, each
+    above the sum of the later ones) gives the lexicographically largest
+    indicator vector of the chunk; its bits are fixed before the next chunk.
+    At most ``4 + ceil(n / ID_CHUNK)`` solves per budget, never one per measure.
     """
 
     def __init__(self, data: PortfolioData, solver: str | None = None) -> None:
         self.data = data
         self.solver = lp.make_solver(solver)
+        self._id_solver = lp.make_solver(solver, gap=0.5)  # integer objectives
         self.prob, self.x, _, self.value, self.cost = _build(data)
         self._ub = upper_bounds(data)
-        off = -(np.abs(data.values).sum() + sum(abs(s) for _, s in data.synergies) + 1.0)
-        self._floor_off = float(off)
-        self.prob += self.value >= self._floor_off, "value_floor"
-        self.prob += lp.lp_sum(self.x) >= -1, "tie_cut"
         self._budget = self.prob.get_constraint_by_name("budget_total")
-        self._floor = self.prob.get_constraint_by_name("value_floor")
-        self._cut = self.prob.get_constraint_by_name("tie_cut")
-        self._signs = np.ones(len(self.x))
-        self.cost_tol = data.cost_tol
 
-    def _run(self, objective: Any) -> tuple[int, ...] | None:
+    def _run(
+        self, objective: Any, solver: Any = None, at_least: float | None = None
+    ) -> tuple[int, ...] | None:
         self.prob.setObjective(objective)
-        if lp.status(self.prob, self.solver) != "Optimal":
+        if lp.status(self.prob, solver or self.solver, at_least) != "Optimal":
             return None
         return tuple(i for i, xi in enumerate(self.x) if (xi.value() or 0.0) > 0.5)
 
-    def _exclude(self, rows: tuple[int, ...] | None) -> None:
-        """Make ``tie_cut`` exclude the portfolio ``rows`` (None: inactive)."""
-        signs = np.ones(len(self.x))
-        if rows is not None:
-            signs[list(rows)] = -1.0
-        diff = signs - self._signs
-        if diff.any():
-            self._cut.addInPlace(lp.lp_sum(float(d) * self.x[i] for i, d in enumerate(diff) if d))
-        self._signs = signs
-        self._cut.changeRHS(-1.0 if rows is None else 1.0 - len(rows))
+    @contextlib.contextmanager
+    def _row(self, name: str, constraint: Any) -> Iterator[None]:
+        """``constraint`` in the model while the block runs."""
+        self.prob += constraint, name
+        try:
+            yield
+        finally:
+            lp.remove_row(self.prob, name)
+
+    def _other(self, rows: tuple[int, ...], floor: float) -> bool:
+        """Whether a portfolio other than ``rows`` is worth at least ``floor``."""
+        chosen = set(rows)
+        cut = lp.lp_sum(-xi if i in chosen else xi for i, xi in enumerate(self.x))
+        with self._row("tie_cut", cut >= 1 - len(chosen)):
+            other = self._run(self.value, at_least=floor)
+        return other is not None and self.data.value_of(other) >= floor
 
     def solve(self, budget: float | None = None) -> tuple[int, ...]:
         """Rows of the optimal portfolio at ``budget`` (ties broken as documented).
@@ -476,52 +490,40 @@ class PortfolioModel:
             When no portfolio satisfies the constraints (not diagnosed here).
         """
         d = self.data
-        budget = d.budget if budget is None else budget
-        self._budget.changeRHS(float(budget))
+        self._budget.changeRHS(float(d.budget if budget is None else budget))
         try:
             best = self._run(self.value)
             if best is None:
                 raise InfeasibleError("no portfolio satisfies the constraints")
             floor = d.value_of(best) - d.tol
-            self._exclude(best)
-            other = self._run(self.value)
-            self._exclude(None)
-            if other is None or d.value_of(other) < floor:
+            if not self._other(best, floor):
                 return best  # the only portfolio within the tie tolerance
-            return self._by_id(self._cheapest(best, floor), floor)
+            with self._row("value_floor", self.value >= floor):
+                cheapest = self._run(-self.cost) or best
+                if d.cost_of(best) <= d.cost_of(cheapest):
+                    cheapest = best
+                with self._row("cost_cap", self.cost <= d.cost_of(cheapest) + d.cost_tol):
+                    if not self._other(cheapest, floor):
+                        return cheapest
+                    return self._by_id(cheapest)
         finally:
-            self._exclude(None)
             self._budget.changeRHS(d.budget)
             self.prob.setObjective(self.value)
 
-    def _cheapest(self, best: tuple[int, ...], floor: float) -> tuple[int, ...]:
-        """The cheapest tie: lower the budget below the incumbent's cost while a tie fits."""
-        d = self.data
-        while (c := d.cost_of(best)) > self.cost_tol:
-            self._budget.changeRHS(c - self.cost_tol)
-            alt = self._run(self.value)
-            if alt is None or d.value_of(alt) < floor or d.cost_of(alt) >= c - self.cost_tol / 2:
-                break
-            best = alt
-        self._budget.changeRHS(d.cost_of(best) + self.cost_tol)
-        return best
-
-    def _by_id(self, best: tuple[int, ...], floor: float) -> tuple[int, ...]:
-        """Among the cheapest ties, fund the smallest id, then the next..."""
-        d = self.data
+    def _by_id(self, tie: tuple[int, ...]) -> tuple[int, ...]:
+        """The lexicographically largest indicator vector (in id order) among the portfolios
+        allowed by the current constraints, of which ``tie`` is one."""
+        free = [i for i, ub in enumerate(self._ub) if ub]
         try:
-            for i, xi in enumerate(self.x):
-                if not self._ub[i]:
-                    continue
-                xi.lowBound = 1
-                if i in best:
-                    continue
-                alt = self._run(self.value)
-                if alt is not None and d.value_of(alt) >= floor and i in alt:
-                    best = alt
-                else:
-                    xi.lowBound, xi.upBound = 0, 0
-            return best
+            for start in range(0, len(free), ID_CHUNK):
+                chunk = free[start : start + ID_CHUNK]
+                if not set(chunk) <= set(tie):  # else all of the chunk funded: the largest
+                    weights = 2.0 ** np.arange(len(chunk) - 1, -1, -1)
+                    objective = lp.lp_sum(float(c) * self.x[i] for c, i in zip(weights, chunk))
+                    tie = self._run(objective, self._id_solver) or tie
+                for i in chunk:
+                    self.x[i].lowBound = self.x[i].upBound = int(i in tie)
+            return tie
         finally:
             for xi, ub in zip(self.x, self._ub):
                 xi.lowBound, xi.upBound = 0, ub
@@ -530,14 +532,13 @@ class PortfolioModel:
         """Least cost of a portfolio worth more than ``value + tol`` (no budget limit), or None."""
         d = self.data
         self._budget.changeRHS(float(d.costs.sum()) + 1.0)
-        self._floor.changeRHS(value + d.tol)
         try:
-            rows = self._run(-self.cost)
+            with self._row("value_floor", self.value >= value + d.tol):
+                rows = self._run(-self.cost)
             if rows is None or d.value_of(rows) <= value + d.tol / 2:
                 return None
             return d.cost_of(rows)
         finally:
-            self._floor.changeRHS(self._floor_off)
             self._budget.changeRHS(d.budget)
             self.prob.setObjective(self.value)
 
@@ -628,10 +629,16 @@ def feasible_masks(
     n = len(data.ids)
     codes = np.arange(2**n - 1, -1, -1, dtype=np.int64)  # most-funded-first
     bits = ((codes[:, None] >> np.arange(n - 1, -1, -1)) & 1).astype(bool)  # id 0 = top bit
-    limit = data.budget if budget is None else budget
-    ok = bits.astype(float) @ data.costs <= limit + data.cost_tol * 1e-3
+    ok = _feasible(data, bits, budget)
     if worthwhile:
         ok &= ~bits[:, [not ub for ub in upper_bounds(data)]].any(axis=1)
+    return bits[ok]
+
+
+def _feasible(data: PortfolioData, bits: np.ndarray, budget: float | None = None) -> np.ndarray:
+    """Which indicator rows ``(F, n)`` satisfy every constraint (``budget``: see above)."""
+    limit = data.budget if budget is None else budget
+    ok = bits.astype(float) @ data.costs <= limit + data.cost_tol * 1e-3
     for i, r in data.requires:
         ok &= ~bits[:, i] | bits[:, r]
     for i, e in data.excludes:
@@ -648,7 +655,7 @@ def feasible_masks(
     if data.min_recommendations is not None:
         covered = sum(bits[:, recs == r].any(axis=1) for r in data.labels)
         ok &= np.asarray(covered) >= data.min_recommendations
-    return bits[ok]
+    return ok
 
 
 def mask_values(data: PortfolioData, masks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -686,6 +693,11 @@ def solve_portfolio(data: PortfolioData, solver: str | None = None) -> tuple[int
             return tuple(np.flatnonzero(masks[best_row(value, cost, data.tol, data.cost_tol)]))
         return PortfolioModel(data, solver).solve()
     except InfeasibleError as err:
+        if _feasible(data, np.zeros((1, len(data.ids)), dtype=bool))[0]:
+            raise RuntimeError(
+                "the solver found no portfolio although funding nothing satisfies every "
+                "constraint; try --solver highs"
+            ) from err
         conflict = diagnose(data, solver)
         raise InfeasibleError(
             "no portfolio exists: these constraints cannot hold together (dropping any "
