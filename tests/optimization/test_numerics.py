@@ -253,6 +253,10 @@ def test_allocate_value_and_feasibility_are_monotone_in_the_budget(shipped: Path
     assert top["marginal_value"] == 0.0 and "budget_total" not in top["binding"]
     assert "not binding" in top["warnings"][0]
     assert values[-1] == pytest.approx(values[-3], rel=1e-12)  # the same model past the cap
+    # no amount that buys nothing: the spending shown, as a budget, buys the same value
+    again = _allocate(shipped, "--budget", repr(top["spent"] * (1 + 1e-9)))
+    assert again["value"] == pytest.approx(top["value"], rel=1e-7)
+    assert top["spent"] < 2 * 1e3  # far below the 1e15 given (2,838 RU buys everything)
 
 
 def test_a_budget_out_of_proportion_with_minimum_shares_is_exit_2(

@@ -417,6 +417,22 @@ def _share_conflict(spec: AllocationSpec, build: Any) -> list[str]:
     ]
 
 
+def _least_spend(prob: Any, cells: dict[Any, Any], solver: str | None) -> None:
+    """Re-solve ``prob`` (an LP at its optimum) for the least spending that keeps its value.
+
+    Where the budget does not bind, amounts past a response curve's last segment buy
+    nothing and any split of them is optimal; the least-spend optimum shows none.
+    """
+    import pulp
+
+    objective = prob.objective
+    best = float(objective.value() or 0.0)
+    prob += objective >= best - 1e-9 * max(1.0, abs(best)), "value_kept"
+    prob.sense = pulp.LpMinimize
+    prob.setObjective(pulp.lpSum(cells.values()))
+    lp.solve(prob, lp.make_solver(solver, lp=True), "the allocation model")
+
+
 def allocate(
     ws: Workspace,
     weights: Weights,
@@ -527,6 +543,9 @@ def allocate(
             key=lambda n: (n != "budget_total", n.startswith("segment"), n),
         )
     )
+    value = float(prob.objective.value() or 0.0) * value_unit
+    if "budget_total" not in binding:  # money is left: show no amount that buys nothing
+        _least_spend(prob, s, solver)
     alloc = []
     by_t: dict[str, float] = {}
     by_c: dict[str, float] = {}
@@ -545,7 +564,7 @@ def allocate(
         status="optimal",
         budget=float(budget),
         allocation=tuple(alloc),
-        value=float(prob.objective.value() or 0.0) * value_unit,
+        value=value,
         unit=spec.unit,
         profile=weights.profile,
         measures=tuple(chosen),
@@ -559,8 +578,8 @@ def allocate(
         labels=labels(spec),
         warnings=(
             f"the budget {budget:g} is not binding: beyond {not_binding:g} {spec.unit} nothing "
-            f"more can be bought; shown is an optimal allocation of {solve_at:g} (any amount "
-            "past a response curve's last segment buys nothing), the rest is left unallocated",
+            "more can be bought; shown is the least spending that buys the optimum, the rest "
+            "is left unallocated",
         )
         if capped
         else (),
