@@ -77,6 +77,9 @@ def test_a_large_synergy_adjustment_keeps_the_true_optimum(base: Path, adjust: f
     assert best is not None and best[2]  # funding something is worth more than nothing
     assert list(got.selected) == best[2]
     assert got.value == pytest.approx(best[0], abs=1e-12)
+    # the bound is said, not silent: a warning exactly when the adjustment exceeds the range
+    said = [w for w in got.warnings if "larger than the criterion's whole range" in w]
+    assert len(said) == (adjust > span), got.warnings
 
 
 def test_a_synergy_too_large_to_compute_never_gives_exit_3(

@@ -762,14 +762,30 @@ def optimize_portfolio(
     )
     rows = solve_portfolio(data, solver)
     result = make_result(data, rows, weights.profile, source, solver or "cbc")
+    notes = list(clipped_synergies(ws, problem))
     if ws.baseline is None and baseline == "declared":
-        note = (
+        notes.append(
             "no baseline is declared, so each measure's added value is counted from the worst "
             "level of every scale; declare the status quo (kind: baseline) to count what a "
             "measure adds over doing nothing"
         )
-        result = replace(result, warnings=(note,))
-    return result
+    return replace(result, warnings=tuple(notes)) if notes else result
+
+
+def clipped_synergies(ws: Workspace, problem: Problem | None = None) -> list[str]:
+    """A note for each synergy adjustment larger than its criterion's whole range (it counts
+    as that range, see :func:`gain_rows`)."""
+    from policyeval.model import build_problem
+
+    problem = build_problem(ws) if problem is None else problem
+    span = dict(zip(problem.criteria, (problem.scale_hi - problem.scale_lo).tolist()))
+    return [
+        f"synergy of {', '.join(s.options)}: its adjustment of {c} ({x:g}) is larger than the "
+        f"criterion's whole range ({span[c]:g}) and counts as that range"
+        for s in ws.synergies
+        for c, x in s.adjust.items()
+        if c in span and abs(x) > span[c]
+    ]
 
 
 def make_result(
