@@ -66,9 +66,8 @@ def style() -> Iterator[None]:
 
 
 def preload() -> None:
-    """Import matplotlib's figure and SVG and PNG back ends now (a memo waiting for a
-    worker process does it meanwhile, instead of when it draws its first chart)."""
-    import matplotlib.backends.backend_agg  # noqa: F401
+    """Import matplotlib's figure and SVG back end now (a memo waiting for a worker
+    process does it meanwhile, instead of when it draws its first chart)."""
     import matplotlib.backends.backend_svg  # noqa: F401
     import matplotlib.figure  # noqa: F401
 
