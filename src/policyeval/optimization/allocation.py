@@ -366,6 +366,12 @@ def _model(
     return prob, s, u, per_budget
 
 
+def _tidy(x: float) -> float:
+    """``x`` to 12 significant digits: what the solver resolves, without the last-digit noise
+    of counting in powers of 10 (7.000000000000001 reads 7.0)."""
+    return float(f"{x:.12g}")
+
+
 def _decade(x: float) -> float:
     """The power of 10 nearest ``x`` (> 0) on a log scale.
 
@@ -533,7 +539,7 @@ def allocate(
         fixed = {k: float(round(z.value() or 0.0)) for k, z in u.items()}
         prob, s, _, per_budget = build(spec, fixed)
     lp.solve(prob, lp.make_solver(solver, lp=True), "the allocation model")
-    duals = {n: d * value_unit / unit for n, d in lp.dual_values(prob).items()}
+    duals = {n: _tidy(d * value_unit / unit) for n, d in lp.dual_values(prob).items()}
     slack = lp.slacks(prob)  # in `unit`: a constraint binds within BIND_TOL of the budget
     if capped:  # at the real budget, what moves with it is far from binding
         slack |= {n: 1.0 for n, k in per_budget.items() if k > 0}
@@ -543,14 +549,14 @@ def allocate(
             key=lambda n: (n != "budget_total", n.startswith("segment"), n),
         )
     )
-    value = float(prob.objective.value() or 0.0) * value_unit
+    value = _tidy(float(prob.objective.value() or 0.0) * value_unit)
     if "budget_total" not in binding:  # money is left: show no amount that buys nothing
         _least_spend(prob, s, solver)
     alloc = []
     by_t: dict[str, float] = {}
     by_c: dict[str, float] = {}
     for (i, t, c), x in sorted(s.items()):
-        amount = float(x.value() or 0.0) * unit
+        amount = _tidy(float(x.value() or 0.0) * unit)
         if amount > BIND_TOL * unit:
             alloc.append({"option": i, "target": t, "channel": c, "amount": amount})
             by_t[t] = by_t.get(t, 0.0) + amount
