@@ -344,3 +344,15 @@ def test_shipped_case_state_and_rank(shipped: Path) -> None:
     assert out["robustness"]["top"] == expected.rows[0].option
     groups = {g["id"] for g in state["groups"]}
     assert {c["group"] for c in state["criteria"]} <= groups
+
+
+def test_the_pages_memo_uses_the_workspaces_own_template(tiny: Path) -> None:
+    """Attack report R32: the page's memo download ignored reports/templates/ (it rendered
+    the shipped memo where ``policyeval report`` used the workspace's override)."""
+    own = tiny / "reports" / "templates"
+    own.mkdir(parents=True)
+    (own / "memo.md.j2").write_text("# Our unit's memo for {{ title }}\n")
+    with running(tiny) as server:
+        status, _, body = call(server, "/api/memo?format=md&profile=even")
+    assert status == 200
+    assert body.decode().startswith("# Our unit's memo for Tiny decision")

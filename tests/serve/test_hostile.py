@@ -190,3 +190,24 @@ def test_static_paths_cannot_climb(server: BriefingServer) -> None:
 def test_a_body_over_the_cap_is_refused(server: BriefingServer) -> None:
     status, _, data = call(server, "/api/profiles", raw=b" " * ((1 << 20) + 1))
     assert status == 400 and b"bytes" in data
+
+
+def test_leftovers_of_a_killed_save_are_removed_when_the_page_starts(tiny: Path) -> None:
+    """Attack report R33: ``kill -9`` during a save left ``.NAME.yaml.XXXX.tmp`` files in
+    criteria/weights/ that nothing removed. The next ``serve`` removes those of the writer's
+    own pattern once they are a minute old; a younger one (a save in progress elsewhere) and
+    files of any other name stay."""
+    import os
+
+    weights = tiny / "criteria" / "weights"
+    stale = weights / ".even.yaml.0123456789ab.tmp"
+    young = weights / ".even.yaml.ba9876543210.tmp"
+    other = weights / ".notes.tmp"
+    for path in (stale, young, other):
+        path.write_text("partial: [")
+    an_hour_ago = time.time() - 3600
+    for path in (stale, other):
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    with running(tiny) as server:
+        assert server.removed == [stale]
+    assert not stale.exists() and young.exists() and other.exists()

@@ -38,6 +38,9 @@ def serve(
         usage_error(f"must be an integer in [0, 65535]. Got {port} instead.", "--port")
     server = make_server(workspace, port)
     typer.echo(f"policyeval serve: {server.workspace.title}")
+    if server.removed:
+        names = ", ".join(p.name for p in server.removed)
+        typer.echo(f"Removed temporary files an interrupted save left: {names}", err=True)
     typer.echo(f"Open {server.url} in a browser (Ctrl-C stops).")
     if open_browser:
         import webbrowser

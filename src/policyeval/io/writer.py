@@ -92,6 +92,34 @@ def write_atomic(path: Path, data: bytes | str, *, exclusive: bool = False) -> P
     return path
 
 
+LEFTOVER_AGE = 60.0
+"""Seconds after which a temporary file of ours is a leftover (a write takes milliseconds)."""
+
+
+def remove_leftovers(folder: Path, now: float | None = None) -> list[Path]:
+    """Remove the temporary files an interrupted write left in ``folder`` (``kill -9``).
+
+    Only files of :func:`write_atomic`'s own pattern (``.NAME.<12 hex digits>.tmp``) older
+    than :data:`LEFTOVER_AGE` are removed (a younger one may belong to a write in
+    progress); returns the paths removed.
+    """
+    import re
+    import time
+
+    ours = re.compile(rf"^\..+\.[0-9a-f]{{12}}{re.escape(TMP_SUFFIX)}\Z")
+    now = time.time() if now is None else now
+    removed = []
+    for path in sorted(folder.glob(f".*{TMP_SUFFIX}")):
+        try:
+            old = now - path.lstat().st_mtime > LEFTOVER_AGE
+            if ours.match(path.name) and old and path.is_file() and not path.is_symlink():
+                path.unlink()
+                removed.append(path)
+        except OSError:  # gone meanwhile, or not ours to remove
+            continue
+    return removed
+
+
 def write_file(
     base: Path, rel: str | PurePath, data: bytes | str, *, exclusive: bool = False
 ) -> Path:

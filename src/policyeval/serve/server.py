@@ -82,9 +82,12 @@ class BriefingServer(ThreadingHTTPServer):
         date: Callable[[], str] = default_date,
     ) -> None:
         from policyeval.io import load_workspace
+        from policyeval.io.writer import remove_leftovers
 
         self.root = Path(workspace)
         self.workspace: Workspace = load_workspace(self.root)  # fail before listening
+        # what a kill -9 during an earlier session's save left behind (never read, but clutter)
+        self.removed = remove_leftovers(self.root / "criteria" / "weights")
         self.memo_samples = memo_samples
         self.date = date
         self.token = secrets.token_urlsafe(32)
