@@ -298,8 +298,17 @@ def test_presenter_mode_shows_the_bottom_line_and_one_chart(browser, shipped: Pa
         assert float(size.removesuffix("px")) >= 24
         assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth")
         assert _overflow(page) == []
+        # the bottom line names a package, so the one chart shows the packages too
+        rows = "[...document.querySelectorAll('#chart-scores [data-id]')].map(e => e.dataset.id)"
+        packages = {p.id for p in a.case.packages} | {a.case.baseline.id}
+        page.wait_for_function(
+            f"{rows}.length && {rows}.every(id => {sorted(packages)}.includes(id))"
+        )
         page.click("#present")
         assert page.locator("#sliders").is_visible()
         assert "present" not in page.url
+        options = sorted(o.id for o in a.case.options)  # leaving restores the options' view
+        page.wait_for_function(f"{rows}.length && {rows}.every(id => {options}.includes(id))")
+        assert not page.locator("#packages").is_checked()
         assert problems == []
         page.close()

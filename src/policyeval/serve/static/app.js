@@ -506,6 +506,18 @@ function renderBottomLine(bl) {
 // ---------- presenter mode ----------
 
 function present(on) {
+  // the bottom line speaks of packages when the workspace has some (as the memo does):
+  // the one chart beside it then shows the packages too, and leaving restores the choice
+  const box = $("packages");
+  if (on && page.state && page.state.packages.length && !box.checked) {
+    page.packagesBefore = false;
+    box.checked = true;
+    scheduleRank(0);
+  } else if (!on && page.packagesBefore === false) {
+    page.packagesBefore = undefined;
+    box.checked = false;
+    scheduleRank(0);
+  }
   document.body.classList.toggle("present", on);
   $("present").setAttribute("aria-pressed", String(on));
   $("present").textContent = on ? "Leave presenter mode" : "Presenter mode";
@@ -577,5 +589,7 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const id of ["memo-md", "memo-html"]) {
     $(id).addEventListener("click", (e) => downloadMemo(e.target.dataset.format));
   }
-  loadState().catch(showError);
+  loadState()
+    .then(() => document.body.classList.contains("present") && present(true))
+    .catch(showError);
 });
