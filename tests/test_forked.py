@@ -143,3 +143,20 @@ def test_run_all_raises_the_first_error_and_stops_the_rest(two_workers: None) ->
         forked.run_all({"slow": lambda: time.sleep(60), "bad": fail}, cost=len)
     assert time.perf_counter() - started < 30  # the sleeping child was stopped, not awaited
     assert interrupt._CHILDREN == set()
+
+
+def test_asked_again_a_job_gives_the_same_answer(two_workers: None) -> None:
+    with forked.submit(square_and_pid, 5) as job:
+        first = job.result()
+        assert job.result() == first and first[1] != os.getpid()  # not computed again here
+    with forked.submit(fail) as job:
+        for _ in range(2):
+            with pytest.raises(WorkspaceError):
+                job.result()
+
+
+def test_a_job_dropped_unasked_leaves_no_child(two_workers: None) -> None:
+    job = forked.submit(time.sleep, 60)
+    pid = job._pid
+    del job  # e.g. an error between starting a drawing and using it
+    assert not alive(pid) and interrupt._CHILDREN == set()

@@ -65,13 +65,6 @@ def style() -> Iterator[None]:
         yield
 
 
-def preload() -> None:
-    """Import matplotlib's figure and SVG back end now (a memo waiting for a worker
-    process does it meanwhile, instead of when it draws its first chart)."""
-    import matplotlib.backends.backend_svg  # noqa: F401
-    import matplotlib.figure  # noqa: F401
-
-
 def wrap(label: str, width: int = 34, lines: int = 3) -> str:
     """A label broken into at most ``lines`` lines of about ``width`` characters.
 

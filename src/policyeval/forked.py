@@ -23,6 +23,7 @@ registered, so it never removes them.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import select
@@ -61,6 +62,7 @@ class Job(Generic[T]):
         self._fn, self._args = fn, args
         self._pid = 0
         self._read = -1
+        self._outcome: tuple[bool, Any] | None = None  # (ok, value or exception), once known
         if can_fork():
             self._start()
 
@@ -101,21 +103,29 @@ class Job(Generic[T]):
         return not self._pid or bool(select.select([self._read], [], [], 0)[0])
 
     def result(self) -> T:
-        """The function's return value (or its exception, raised here)."""
-        if not self._pid:
-            return self._fn(*self._args)
-        with os.fdopen(self._read, "rb") as pipe:
-            payload = pipe.read()
-        self._reap()
-        if not payload:  # the child died without a word: compute it here
-            return self._fn(*self._args)
-        try:
-            ok, value = pickle.loads(payload)
-        except Exception:  # noqa: BLE001 - an exception that cannot be rebuilt: raise it here
-            return self._fn(*self._args)
+        """The function's return value (or its exception, raised here); asked again, the same."""
+        if self._outcome is None:
+            self._outcome = self._collect()
+        ok, value = self._outcome
         if not ok:
             raise value
         return value
+
+    def _collect(self) -> tuple[bool, Any]:
+        if self._pid:
+            with os.fdopen(self._read, "rb") as pipe:
+                payload = pipe.read()
+            self._reap()
+            try:
+                if payload:
+                    return pickle.loads(payload)
+            except Exception:  # noqa: BLE001 - an exception that cannot be rebuilt here
+                pass
+        # no child, or one that died without a word: compute it here
+        try:
+            return True, self._fn(*self._args)
+        except Exception as err:  # noqa: BLE001 - raised by result(), every time it is asked
+            return False, err
 
     def cancel(self) -> None:
         """Stop the child if it is still working (nothing happens to a finished job)."""
@@ -134,6 +144,11 @@ class Job(Generic[T]):
             pass
         interrupt.forget_child(self._pid)
         self._pid = 0
+
+    def __del__(self) -> None:
+        if getattr(self, "_pid", 0):  # a job dropped unasked leaves no child behind
+            with contextlib.suppress(Exception):
+                self.cancel()
 
     def __enter__(self) -> Job[T]:
         return self

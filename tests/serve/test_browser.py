@@ -9,6 +9,7 @@ keyboard use and presenter mode are checked at 390, 1280 and 1920 px.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -165,6 +166,15 @@ def _open(browser, server, width: int, query: str = ""):
     return page, problems
 
 
+def _until(page, predicate: str, arg, seconds: float = 20) -> None:  # noqa: ANN001
+    """Poll ``predicate(arg)`` from the test (``page.evaluate`` is not bound by the page's
+    Content-Security-Policy, which forbids the eval that polling a string inside it needs)."""
+    end = time.monotonic() + seconds
+    while not page.evaluate(predicate, arg):
+        assert time.monotonic() < end, f"still false after {seconds} s: {predicate}"
+        page.wait_for_timeout(100)
+
+
 def _overflow(page) -> list[str]:
     """Elements reaching past the window's right edge outside a scrolling container."""
     return page.evaluate(
@@ -299,16 +309,17 @@ def test_presenter_mode_shows_the_bottom_line_and_one_chart(browser, shipped: Pa
         assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth")
         assert _overflow(page) == []
         # the bottom line names a package, so the one chart shows the packages too
-        rows = "[...document.querySelectorAll('#chart-scores [data-id]')].map(e => e.dataset.id)"
-        packages = {p.id for p in a.case.packages} | {a.case.baseline.id}
-        page.wait_for_function(
-            f"{rows}.length && {rows}.every(id => {sorted(packages)}.includes(id))"
+        rows_within = (
+            "ids => { const r = [...document.querySelectorAll('#chart-scores [data-id]')]"
+            ".map(e => e.dataset.id); return r.length > 0 && r.every(id => ids.includes(id)); }"
         )
+        packages = sorted({p.id for p in a.case.packages} | {a.case.baseline.id})
+        _until(page, rows_within, packages)
         page.click("#present")
         assert page.locator("#sliders").is_visible()
         assert "present" not in page.url
         options = sorted(o.id for o in a.case.options)  # leaving restores the options' view
-        page.wait_for_function(f"{rows}.length && {rows}.every(id => {options}.includes(id))")
+        _until(page, rows_within, options)
         assert not page.locator("#packages").is_checked()
         assert problems == []
         page.close()

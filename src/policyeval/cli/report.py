@@ -118,6 +118,7 @@ def report(
             seed=seed,
             samples=samples,
             command={"template": template, "format": fmt, "since": since},
+            templates=templates,
         )
     from policyeval.record import FILE, decision_record, to_bytes
 
@@ -128,8 +129,7 @@ def report(
         with step("changes since " + since):
             ctx["since"], changes = since_section(a, workspace, since, samples=samples, seed=seed)
     with step("render"):
-        files = build_report(ctx, templates, formats, a.case.templates)
-        files[FILE] = to_bytes(
+        record = to_bytes(  # first: the charts are still being drawn meanwhile
             decision_record(
                 a,
                 samples=samples, seed=seed, date=memo_date, templates=templates, formats=formats,
@@ -137,6 +137,8 @@ def report(
                 since=changes.to_dict() if changes else None,
             )
         )  # fmt: skip
+        files = build_report(ctx, templates, formats, a.case.templates)
+        files[FILE] = record
     with step("write"):
         written = write_report(files, target)
     for path in written:

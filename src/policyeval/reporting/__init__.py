@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from policyeval import charts, forked
+from policyeval import forked
 from policyeval.reporting.render import FORMATS, TEMPLATES, render, write_files
 
 FIGURES: dict[str, tuple[str, ...] | None] = {
@@ -37,6 +38,7 @@ def report_context(
     samples: int = 10_000,
     command: Mapping[str, Any] | None = None,
     versions: Mapping[str, str] | None = None,
+    templates: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The memo context of an analysis, charts included.
 
@@ -52,6 +54,9 @@ def report_context(
         Command-line options that reproduce the report (for provenance).
     versions : dict, optional
         Package versions to print (default: the installed ones; tests pin them).
+    templates : sequence of str
+        The templates that will be rendered: their charts are drawn by a worker process
+        from the moment their data is known (:func:`build_report` takes them from it).
     """
     from policyeval import next_steps
     from policyeval.reporting.context import build_context
@@ -69,13 +74,38 @@ def report_context(
     # child process beside the memo's other results; what both read is computed first, once.
     a.problem(a.subject_packages())
     a.profiles()
+    # Drawing (matplotlib's import included) is most of a memo's remaining time: another
+    # child draws the charts the templates show while the texts are written.
     with forked.submit(a.next_steps, max(samples, 2), seed) as voi:
         ctx = build_context(a, date=date, seed=seed, samples=samples, provenance=provenance)
-        if voi.forked and ctx["charts"]:
-            charts.preload()  # while the child works
+        wanted = {c["id"]: c for name in templates for c in _shown(ctx["charts"], name)}
+        ctx["drawing"] = forked.submit(_draw, list(wanted.values())) if wanted else None
         ctx["next_steps"] = voi.result()
     ctx["voi"] = next_steps.section(ctx["next_steps"])
     return ctx
+
+
+def _shown(figures: Sequence[Mapping[str, Any]], template: str) -> list[Mapping[str, Any]]:
+    """The charts of ``figures`` that ``template`` shows (:data:`FIGURES`)."""
+    shown = FIGURES.get(template)
+    return [c for c in figures if shown is None or c["id"] in shown]
+
+
+def _draw(figures: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """Chart id -> its inline SVG, for each of ``figures``."""
+    return {c["id"]: c["render"]() for c in figures}
+
+
+class _Drawn:
+    """A chart's SVG as a template shows it, fetched when first shown (Jinja's ``safe``)."""
+
+    def __init__(self, svg: Callable[[], str]) -> None:
+        self._svg = svg
+
+    def __html__(self) -> str:
+        return self._svg()
+
+    __str__ = __html__
 
 
 def build_report(
@@ -91,8 +121,6 @@ def build_report(
     Word (docx) is the Markdown memo with the charts as PNG pictures, styled by
     ``user_dir/reference.docx`` when it exists.
     """
-    from functools import partial
-
     from policyeval.reporting.pdf import html_to_pdf
 
     out: dict[str, bytes] = {}
@@ -100,14 +128,19 @@ def build_report(
     pngs: dict[str, bytes] = {}  # the same for Word memos (within one process)
     printed: dict[str, Callable[[], bytes]] = {}  # PDF and Word files, made side by side
     seconds: dict[str, float] = {}  # about how long each takes (measured on the shipped case)
+    drawing = ctx.get("drawing")  # the charts report_context had drawn meanwhile
+
+    def svg(c: Mapping[str, Any]) -> str:
+        if c["id"] not in svgs and drawing is not None:
+            svgs.update(drawing.result())
+        if c["id"] not in svgs:
+            svgs[c["id"]] = c["render"]()
+        return svgs[c["id"]]
+
     for name in templates:
         files_dir = f"{name}_files"
-        shown = FIGURES.get(name)
-        figures = [c for c in ctx["charts"] if shown is None or c["id"] in shown]
-        for c in figures:
-            if c["id"] not in svgs:
-                svgs[c["id"]] = c["render"]()
-        figures = [{**c, "svg": svgs[c["id"]], "number": _FIG.format(c["id"])} for c in figures]
+        figures = [{**c, "svg": _Drawn(partial(svg, c)), "number": _FIG.format(c["id"])}
+                   for c in _shown(ctx["charts"], name)]  # fmt: skip
         page = {**ctx, "files_dir": files_dir, "charts": figures}
         html = text = None
         for fmt in formats:
@@ -118,9 +151,9 @@ def build_report(
                 shown_ids = set(re.findall(rf"{re.escape(files_dir)}/([\w-]+)\.svg", text))
             if fmt == "md":
                 out[f"{name}.md"] = text.encode()
-                for cid in sorted(shown_ids):
-                    if cid in svgs:
-                        out[f"{files_dir}/{cid}.svg"] = svgs[cid].encode()
+                for c in sorted(figures, key=lambda c: c["id"]):
+                    if c["id"] in shown_ids:
+                        out[f"{files_dir}/{c['id']}.svg"] = str(c["svg"]).encode()
             elif fmt == "docx":
                 out[f"{name}.docx"] = b""  # its place in the order of files
                 printed[f"{name}.docx"] = partial(_docx, page, text, shown_ids, pngs, user_dir)
