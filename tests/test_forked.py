@@ -7,6 +7,7 @@ import os
 import signal
 import threading
 import time
+from functools import partial
 
 import pytest
 
@@ -129,12 +130,36 @@ def test_no_fork_with_other_threads_alive_or_one_worker(monkeypatch: pytest.Monk
 
 def test_run_all_keeps_the_order_and_spreads_the_work(two_workers: None) -> None:
     calls = {k: (lambda k=k: square_and_pid(k)) for k in range(6)}
-    results = forked.run_all(calls, cost=float)
+    arrived: list[int] = []
+    results = forked.run_all(calls, cost=float, done=arrived.append)
     assert list(results) == list(range(6))
     assert [v for v, _ in results.values()] == [k * k for k in range(6)]
     pids = {pid for _, pid in results.values()}
-    assert os.getpid() in pids and len(pids) > 1  # the caller and children both worked
+    assert os.getpid() not in pids and len(pids) == 6  # a child per call, none in the caller
+    assert sorted(arrived) == list(range(6))  # progress: each key once, as it arrived
     assert interrupt._CHILDREN == set()
+
+
+def span(seconds: float) -> tuple[float, float]:
+    start = time.time()
+    time.sleep(seconds)
+    return start, time.time()
+
+
+def test_run_all_keeps_every_worker_busy(two_workers: None) -> None:
+    """Two workers, calls of 0.6, 0.3 and 0.3 s: the worker freed by a short call takes the
+    third while the long one still runs (not after both of the first two)."""
+    seconds = (0.6, 0.3, 0.3)
+    got = forked.run_all(
+        {k: partial(span, s) for k, s in enumerate(seconds)}, cost=seconds.__getitem__
+    )
+    assert got[2][0] < got[0][1]  # the third started before the first ended
+
+
+def test_run_all_runs_in_the_caller_where_it_cannot_fork(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POLICYEVAL_WORKERS", "1")
+    results = forked.run_all({k: (lambda k=k: square_and_pid(k)) for k in range(3)}, cost=float)
+    assert results == {k: (k * k, os.getpid()) for k in range(3)}
 
 
 def test_run_all_raises_the_first_error_and_stops_the_rest(two_workers: None) -> None:

@@ -95,12 +95,9 @@ class Job(Generic[T]):
         """Whether a child process is working on the call (else :meth:`result` runs it)."""
         return bool(self._pid)
 
-    def done(self) -> bool:
-        """Whether :meth:`result` would return without waiting for the child to compute.
-
-        (A child writes its result only once it has it: a readable pipe means it is done.)
-        """
-        return not self._pid or bool(select.select([self._read], [], [], 0)[0])
+    def fileno(self) -> int:
+        """The pipe the child's result arrives on: readable once it is computed (``select``)."""
+        return self._read
 
     def result(self) -> T:
         """The function's return value (or its exception, raised here); asked again, the same."""
@@ -169,12 +166,18 @@ def submit(fn: Callable[..., T], *args: Any) -> Job[T]:
     return Job(fn, args)
 
 
-def run_all(calls: Mapping[K, Callable[[], T]], cost: Callable[[K], float]) -> dict[K, T]:
-    """Run every call, spread over the caller and ``workers() - 1`` children.
+def run_all(
+    calls: Mapping[K, Callable[[], T]],
+    cost: Callable[[K], float],
+    done: Callable[[K], Any] | None = None,
+) -> dict[K, T]:
+    """Run every call in up to :func:`workers` children at once, costliest first.
 
-    Children take the costliest calls first and the caller the cheapest, so both ends
-    finish at about the same time. Returns the results in the order of ``calls``; the
-    first exception is raised (after stopping the children still working).
+    The caller only hands out the calls and collects their results as they arrive (a
+    free worker takes the next call at once). Where no child can be forked (see
+    :func:`can_fork`) the calls run in the caller, one after another. Returns the
+    results in the order of ``calls``; the first exception is raised (after stopping the
+    children still working). ``done`` is called with each key as its result arrives.
 
     Examples
     --------
@@ -182,22 +185,26 @@ def run_all(calls: Mapping[K, Callable[[], T]], cost: Callable[[K], float]) -> d
     {'a': 1, 'b': 2}
     """
     pending = sorted(calls, key=cost, reverse=True)
-    slots = workers() - 1 if can_fork() else 0
-    running: dict[K, Job[T]] = {}
     results: dict[K, T] = {}
+    if not can_fork():
+        for key in pending:
+            results[key] = calls[key]()
+            if done is not None:
+                done(key)
+        return {key: results[key] for key in calls}
+    slots = workers()
+    running: dict[K, Job[T]] = {}
     try:
         while pending or running:
             while pending and len(running) < slots:
                 key = pending.pop(0)
                 running[key] = submit(calls[key])
-            for key in [k for k, job in running.items() if job.done()]:
+            forked_ = [job for job in running.values() if job.forked]
+            ready = set(select.select(forked_, [], [])[0]) if forked_ else set()
+            for key in [k for k, job in running.items() if job in ready or not job.forked]:
                 results[key] = running.pop(key).result()
-            if pending:
-                key = pending.pop()
-                results[key] = calls[key]()
-            elif running:
-                key = next(iter(running))
-                results[key] = running.pop(key).result()
+                if done is not None:
+                    done(key)
     finally:
         for job in running.values():
             job.cancel()

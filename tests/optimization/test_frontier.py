@@ -54,6 +54,27 @@ def test_points_mode_is_monotone_and_marginals_are_slopes(tmp_path: Path) -> Non
         assert list(p.selected) == brute_force(spec, p.budget)[0]
 
 
+@pytest.mark.parametrize("workers", ["1", "3"])
+def test_points_solved_side_by_side_are_brute_forces(
+    tmp_path: Path, workers: str, monkeypatch
+) -> None:
+    """Budgets of ``--points`` on the MILP path are solved in chunks by worker processes
+    (policyeval.forked); each point is still brute force's portfolio, in budget order, and
+    progress counts every budget once."""
+    from policyeval.optimization import frontier
+
+    monkeypatch.setattr(frontier, "ENUMERATE_LIMIT", 0)
+    monkeypatch.setenv("POLICYEVAL_WORKERS", workers)
+    spec = random_spec(3, n=8)
+    ws = load_workspace(write(tmp_path, spec))
+    seen: list[int] = []
+    res = efficient_frontier(ws, compute_weights(ws), points=9, progress=seen.append)
+    assert [p.budget for p in res.points] == sorted(p.budget for p in res.points)
+    for p in res.points:
+        assert list(p.selected) == brute_force(spec, p.budget)[0]
+    assert seen[-1] == 9 and seen == sorted(seen)
+
+
 def test_svg_is_deterministic(tmp_path: Path) -> None:
     ws = load_workspace(write(tmp_path, random_spec(1, n=6)))
     res = efficient_frontier(ws, compute_weights(ws))

@@ -19,10 +19,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from policyeval import forked
 from policyeval.display import Tabular, title_of
 from policyeval.optimization.portfolio import (
     ENUMERATE_LIMIT,
@@ -122,14 +124,38 @@ def frontier_points(
         if progress is not None:
             progress(len(out))
 
-    if points is not None:
-        for b in np.linspace(0.0, total, points):
-            add(float(b))
-        return out
+    if points is not None:  # independent budgets: solved side by side (policyeval.forked)
+        return _side_by_side(model, [float(b) for b in np.linspace(0.0, total, points)], progress)
     add(0.0)
     while (nxt := model.min_cost_above(data.value_of(out[-1][1]))) is not None:
         add(nxt)
     return out
+
+
+def _side_by_side(
+    model: PortfolioModel, budgets: list[float], progress: Callable[[int], Any] | None
+) -> list[tuple[float, tuple[int, ...]]]:
+    """Each budget's optimal rows, in chunks over the caller and its worker processes
+    (the same rows as one after another: each solve stands alone)."""
+    size = max(1, -(-len(budgets) // (4 * forked.workers())))  # about 4 chunks a worker
+    chunks = {k: budgets[k : k + size] for k in range(0, len(budgets), size)}
+    solved = [0]
+
+    def arrived(key: int) -> None:
+        solved[0] += len(chunks[key])
+        if progress is not None:
+            progress(solved[0])
+
+    rows = forked.run_all(
+        {k: partial(_solve_each, model, chunk) for k, chunk in chunks.items()},
+        cost=lambda k: 0.0,
+        done=arrived,
+    )
+    return [(b, r) for k, chunk in chunks.items() for b, r in zip(chunk, rows[k])]
+
+
+def _solve_each(model: PortfolioModel, budgets: list[float]) -> list[tuple[int, ...]]:
+    return [model.solve(b) for b in budgets]
 
 
 def _enumerated(
