@@ -71,11 +71,11 @@ def report_context(
         "command": reproduce_command(args),
     }
     # The value of information (many small regressions, mostly holding the GIL) runs in a
-    # child process beside the memo's other results; what both read is computed first, once.
+    # child process beside the memo's other results (what both read is computed first,
+    # once); drawing, matplotlib's import included, in another, from the moment the charts'
+    # data is known, while the decision record and the texts are written.
     a.problem(a.subject_packages())
     a.profiles()
-    # Drawing (matplotlib's import included) is most of a memo's remaining time: another
-    # child draws the charts the templates show while the texts are written.
     with forked.submit(a.next_steps, max(samples, 2), seed) as voi:
         ctx = build_context(a, date=date, seed=seed, samples=samples, provenance=provenance)
         wanted = {c["id"]: c for name in templates for c in _shown(ctx["charts"], name)}
@@ -125,7 +125,7 @@ def build_report(
 
     out: dict[str, bytes] = {}
     svgs: dict[str, str] = {}  # each chart drawn once, and only when a template shows it
-    pngs: dict[str, bytes] = {}  # the same for Word memos (within one process)
+    pngs: dict[str, bytes] = {}  # the same for Word memos made in one process
     printed: dict[str, Callable[[], bytes]] = {}  # PDF and Word files, made side by side
     seconds: dict[str, float] = {}  # about how long each takes (measured on the shipped case)
     drawing = ctx.get("drawing")  # the charts report_context had drawn meanwhile
