@@ -147,9 +147,9 @@ def span(seconds: float) -> tuple[float, float]:
 
 
 def test_run_all_keeps_every_worker_busy(two_workers: None) -> None:
-    """Two workers, calls of 0.6, 0.3 and 0.3 s: the worker freed by a short call takes the
+    """Two workers, calls of 1.2, 0.3 and 0.3 s: the worker freed by a short call takes the
     third while the long one still runs (not after both of the first two)."""
-    seconds = (0.6, 0.3, 0.3)
+    seconds = (1.2, 0.3, 0.3)
     got = forked.run_all(
         {k: partial(span, s) for k, s in enumerate(seconds)}, cost=seconds.__getitem__
     )
