@@ -229,23 +229,23 @@ def robustness(
         "stability": {c: list(iv) for c, iv in report.stability.top_intervals.items()},
         "what_it_takes": [x.to_dict() for x in report.what_it_takes],
         "summary": report.summary,
-        "in_words": in_words(a, report),
+        "in_words": in_words(a, report, sampler),
     }
 
 
-def in_words(a: Any, report: Any) -> str:
-    """The robustness summary for the room: titles, never ids, in the memo's words."""
+def in_words(a: Any, report: Any, sampler: str) -> str:
+    """The robustness summary for the room: titles, never ids, short enough to read out."""
     from policyeval.reporting.context import names_of
     from policyeval.reporting.format import num, pct
-    from policyeval.reporting.robustness import sampling_sentence
 
     names = names_of(a)
     s = report.smaa
     first = max(range(len(s.options)), key=lambda i: (s.acceptability[i, 0], -i))
+    if s.sampler == "bounds" and len(report.bounded) < len(s.criteria):
+        sampler += f" ({len(report.bounded)} of {len(s.criteria)} criteria; the others free)"
     text = (
         f"{names(s.options[first])} ranks first in {pct(s.acceptability[first, 0])} of "
-        f"{num(s.samples, 0)} draws of plausible weights and scores; "
-        f"{sampling_sentence(report, names)}."
+        f"{num(s.samples, 0)} draws of plausible scores and {sampler}."
     )
     possible = [w for w in report.what_it_takes if w.distance is not None]
     if not possible:
