@@ -32,6 +32,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from policyeval.sensitivity.voi import VoiInput
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -202,25 +204,15 @@ def value_of_information(
 
 
 @dataclass(frozen=True, slots=True)
-class NextStep:
-    """One input worth finding out: its estimate and the sentence the memo prints."""
+class NextStep(VoiInput):
+    """One input worth finding out: its estimate, its share of the EVPI and the sentence
+    the memo prints."""
 
-    input: str
-    evppi: float
-    se: float
-    changes_choice: float
     share: float
     text: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "input": self.input,
-            "evppi": self.evppi,
-            "se": self.se,
-            "changes_choice": self.changes_choice,
-            "share_of_evpi": self.share,
-            "text": self.text,
-        }
+        return {**VoiInput.to_dict(self), "share_of_evpi": self.share, "text": self.text}
 
 
 @dataclass(frozen=True, slots=True)
