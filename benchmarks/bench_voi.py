@@ -24,26 +24,14 @@ distorts the ratio little.
 from __future__ import annotations
 
 import argparse
-import time
 from collections.abc import Callable
 
 import numpy as np
+from bench_smaa import best_times  # benchmarks/ is on the path when run as a script
 
 from policyeval.model.problem import Problem, make_problem
 from policyeval.sensitivity.sampling import BLOCK
 from policyeval.sensitivity.voi import value_of_information
-
-
-def best_times(fns: list[Callable[[], object]], repeat: int) -> list[tuple[float, float]]:
-    """Best (wall, CPU) seconds of each function over ``repeat`` interleaved rounds."""
-    best = [(float("inf"), float("inf"))] * len(fns)
-    for _ in range(repeat):
-        for k, fn in enumerate(fns):
-            wall, cpu = time.perf_counter(), time.process_time()
-            fn()
-            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-            best[k] = (min(best[k][0], wall), min(best[k][1], cpu))
-    return best
 
 
 def random_case(n: int, m: int) -> Problem:
