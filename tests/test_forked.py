@@ -156,6 +156,19 @@ def test_run_all_keeps_every_worker_busy(two_workers: None) -> None:
     assert got[2][0] < got[0][1]  # the third started before the first ended
 
 
+def test_a_pool_starts_a_call_as_soon_as_it_is_added(two_workers: None) -> None:
+    """A long call starts while the caller still prepares the next ones (not at results())."""
+    pool: forked.Pool[str, tuple[float, float]] = forked.Pool()
+    pool.add("long", partial(span, 0.5), cost=1.0)
+    time.sleep(0.3)  # the caller prepares the next call meanwhile
+    added = time.time()
+    pool.add("short", partial(span, 0.1))
+    got = pool.results()
+    assert list(got) == ["long", "short"]
+    assert got["long"][0] < added  # started before the second call was even added
+    assert interrupt._CHILDREN == set()
+
+
 def test_run_all_runs_in_the_caller_where_it_cannot_fork(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("POLICYEVAL_WORKERS", "1")
     results = forked.run_all({k: (lambda k=k: square_and_pid(k)) for k in range(3)}, cost=float)

@@ -166,6 +166,83 @@ def submit(fn: Callable[..., T], *args: Any) -> Job[T]:
     return Job(fn, args)
 
 
+class Pool(Generic[K, T]):
+    """Calls handed out to up to :func:`workers` children as they are added, costliest first.
+
+    :meth:`add` starts a call at once when a worker is free (so a long call can start
+    while the caller prepares the others); :meth:`results` waits for all of them. Where
+    no child can be forked (see :func:`can_fork`) the calls run in the caller, one after
+    another, in :meth:`results`.
+
+    Examples
+    --------
+    >>> pool = Pool()
+    >>> pool.add("a", lambda: 1)
+    >>> pool.add("b", lambda: 2, cost=5.0)
+    >>> pool.results()
+    {'a': 1, 'b': 2}
+    """
+
+    def __init__(self) -> None:
+        self._order: list[K] = []
+        self._queue: list[tuple[float, int, K, Callable[[], T]]] = []  # costliest first
+        self._running: dict[K, Job[T]] = {}
+        self._results: dict[K, T] = {}  # in the order they arrived
+
+    def add(self, key: K, call: Callable[[], T], cost: float = 0.0) -> None:
+        """Queue ``call`` under ``key``; it starts now if a worker is free."""
+        self._order.append(key)
+        self._queue.append((-cost, len(self._order), key, call))
+        self._queue.sort(key=lambda item: item[:2])
+        if can_fork():
+            try:
+                self._collect(wait=False)
+            except BaseException:
+                self.stop()
+                raise
+
+    def results(self, done: Callable[[K], Any] | None = None) -> dict[K, T]:
+        """Every call's result, in the order added; the first exception is raised here.
+
+        ``done`` is called with each key as its result arrives. Children still working
+        when an exception is raised are stopped.
+        """
+        told = 0
+        try:
+            if not can_fork():
+                for _, _, key, call in self._queue:
+                    self._results[key] = call()
+                self._queue.clear()
+            while True:
+                for key in list(self._results)[told:]:
+                    told += 1
+                    if done is not None:
+                        done(key)
+                if not (self._queue or self._running):
+                    break
+                self._collect(wait=True)
+        finally:
+            self.stop()
+        return {key: self._results[key] for key in self._order}
+
+    def stop(self) -> None:
+        """Stop the children still working and drop the calls not started."""
+        for job in self._running.values():
+            job.cancel()
+        self._running.clear()
+        self._queue.clear()
+
+    def _collect(self, wait: bool) -> None:
+        """Start queued calls on free workers; gather the results that have arrived."""
+        while self._queue and len(self._running) < workers():
+            _, _, key, call = self._queue.pop(0)
+            self._running[key] = submit(call)
+        forked_ = [job for job in self._running.values() if job.forked]
+        ready = set(select.select(forked_, [], [], None if wait else 0)[0]) if forked_ else set()
+        for key in [k for k, job in self._running.items() if job in ready or not job.forked]:
+            self._results[key] = self._running.pop(key).result()
+
+
 def run_all(
     calls: Mapping[K, Callable[[], T]],
     cost: Callable[[K], float],
@@ -184,28 +261,7 @@ def run_all(
     >>> run_all({"a": lambda: 1, "b": lambda: 2}, cost=lambda k: 0.0)
     {'a': 1, 'b': 2}
     """
-    pending = sorted(calls, key=cost, reverse=True)
-    results: dict[K, T] = {}
-    if not can_fork():
-        for key in pending:
-            results[key] = calls[key]()
-            if done is not None:
-                done(key)
-        return {key: results[key] for key in calls}
-    slots = workers()
-    running: dict[K, Job[T]] = {}
-    try:
-        while pending or running:
-            while pending and len(running) < slots:
-                key = pending.pop(0)
-                running[key] = submit(calls[key])
-            forked_ = [job for job in running.values() if job.forked]
-            ready = set(select.select(forked_, [], [])[0]) if forked_ else set()
-            for key in [k for k, job in running.items() if job in ready or not job.forked]:
-                results[key] = running.pop(key).result()
-                if done is not None:
-                    done(key)
-    finally:
-        for job in running.values():
-            job.cancel()
-    return {key: results[key] for key in calls}
+    pool: Pool[K, T] = Pool()
+    for key, call in calls.items():
+        pool.add(key, call, cost(key))
+    return pool.results(done)
