@@ -36,8 +36,9 @@ class Analysis(analysis.Analysis):
         templates = [template] if isinstance(template, str) else list(template)
         formats = [format] if isinstance(format, str) else list(format)
         ctx = report_context(
-            self, date=date or default_date(), seed=seed, samples=samples, templates=templates
-        )
+            self, date=date or default_date(), seed=seed, samples=samples,
+            templates=templates, formats=formats,
+        )  # fmt: skip
         return build_report(ctx, templates, formats, self.case.templates)
 
     def record(self, *, samples: int = analysis.SAMPLES, seed: int = 0, **settings: Any) -> dict:

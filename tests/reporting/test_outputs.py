@@ -6,6 +6,8 @@ poppler-utils are missing; CI installs them (see README, Reports).
 
 from __future__ import annotations
 
+import base64
+import html as html_lib
 import re
 import shutil
 import subprocess
@@ -13,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from policyeval.reporting import FIGURES, build_report
+from policyeval.reporting import FIGURES, build_report, report_context
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -132,6 +134,57 @@ def test_printed_files_are_the_same_made_side_by_side_or_one_by_one(shipped_ctx,
         made[workers] = build_report(shipped_ctx, ["memo", "brief"], ["md", "pdf", "docx"])
     assert list(made["3"]) == list(made["1"])
     assert made["3"] == made["1"]
+
+
+def test_pdf_page_shows_the_html_pages_charts_as_svg_images(shipped_ctx, monkeypatch):
+    """The page printed to PDF is the HTML memo with each inline chart replaced by an <img>
+    of the same SVG (WeasyPrint lays one image out faster than thousands of SVG elements
+    styled as HTML) carrying the chart's alt text."""
+    printed: list[str] = []
+    monkeypatch.setenv("POLICYEVAL_WORKERS", "1")  # printed here, so the page can be seen
+    monkeypatch.setattr("policyeval.reporting.pdf.html_to_pdf", lambda h: printed.append(h) or b"")
+    html = build_report(shipped_ctx, ["full"], ["html", "pdf"])["full.html"].decode()
+    svgs = re.findall(r"<svg .*?</svg>\n?", html, re.S)
+    images = re.findall(r'<img alt="([^"]*)" src="data:image/svg\+xml;base64,([^"]+)">', printed[0])
+    assert len(svgs) == len(images) == len(shipped_ctx["charts"]) > 1
+    assert [base64.b64decode(data).decode() for _, data in images] == svgs
+    shown = _in_order(shipped_ctx["charts"], svgs)
+    assert [alt for alt, _ in images] == [html_lib.escape(c["alt"]) for c in shown]
+    without = re.sub(r"<svg .*?</svg>\n?", "", html, flags=re.S)
+    assert without == re.sub(r"<img [^>]*>", "", printed[0])  # the rest of the page is the same
+
+
+def _in_order(charts, svgs):
+    """``charts`` in the order their SVGs (``aria-label``: the alt text) appear in ``svgs``."""
+    by_alt = {html_lib.escape(c["alt"], quote=True): c for c in charts}
+    return [by_alt[re.search(r'aria-label="([^"]*)"', s).group(1)] for s in svgs]
+
+
+@needs_pdf
+def test_pdf_charts_are_tagged_figures_with_their_alt_text(pdfs, shipped_ctx):
+    _, files = pdfs
+    alt = next(c["alt"] for c in shipped_ctx["charts"] if c["id"] == "acceptability")
+    assert f"/Alt ({alt[:60]}".encode() in _inflated(files["memo.pdf"])
+
+
+def test_charts_drawn_side_by_side_are_the_charts_drawn_here(transport_copy, monkeypatch):
+    """report_context shares the charts out between worker processes: the memo's files are
+    those of one process drawing every chart itself."""
+    from policyeval.analysis import Analysis
+    from policyeval.io import load_workspace
+
+    made = {}
+    for workers in ("1", "2"):
+        monkeypatch.setenv("POLICYEVAL_WORKERS", workers)
+        a = Analysis(load_workspace(transport_copy))
+        ctx = report_context(a, date="2026-01-31", samples=200, versions={},
+                             templates=["full"], formats=["md", "html"])  # fmt: skip
+        jobs = ctx["drawing"]._jobs.values()  # one per worker, before anything is asked
+        assert len({id(j) for j in jobs}) == int(workers) and all(
+            j.forked == (workers == "2") for j in jobs)  # fmt: skip
+        made[workers] = build_report(ctx, ["full"], ["md", "html"])
+    assert list(made["2"]) == list(made["1"])
+    assert made["2"] == made["1"]
 
 
 def _playwright():

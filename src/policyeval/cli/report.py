@@ -119,6 +119,7 @@ def report(
             samples=samples,
             command={"template": template, "format": fmt, "since": since},
             templates=templates,
+            formats=formats,
         )
     from policyeval.record import FILE, decision_record, to_bytes
 

@@ -2,9 +2,11 @@
 
 Each figure has an ``id``, a ``title``, a ``caption``, an ``alt`` sentence (what
 it shows, with its main number), ``render``, which draws the inline SVG when a
-template shows the figure (drawing is most of a memo's time), and ``png``, which
-draws the same chart as PNG bytes (Word memos). Templates number the
-figures they show in document order (see :func:`policyeval.reporting.build_report`).
+template shows the figure (drawing is most of a memo's time), ``png``, which
+draws the same chart as PNG bytes (Word memos), and ``cost``, the figure's area in
+square inches (about how long drawing it takes, to share the drawing between
+processes). Templates number the figures they show in document order (see
+:func:`policyeval.reporting.build_report`).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ def _fig(cid: str, title: str, caption: str, alt: str, draw: Any, width: float, 
         return charts.png(draw, width, height, alt, **data)
 
     return {"id": cid, "title": title, "caption": caption, "alt": alt, "render": render,
-            "png": png}  # fmt: skip
+            "png": png, "cost": width * height}  # fmt: skip
 
 
 def weights_figure(ws: Workspace, profiles: dict[str, Weights], names: Names,
@@ -108,7 +110,8 @@ def tornado_figure(sens: SensitivityReport, names: Names, flips: int) -> dict[st
             "weight or score moves to the low or high end of its range, largest swings first.",
             "render": lambda: charts.inline(
                 tornado_svg(t, max_rows=12, labels=labels, alt=alt)),
-            "png": lambda: tornado_svg(t, 12, labels, alt, png=True)}  # fmt: skip
+            "png": lambda: tornado_svg(t, 12, labels, alt, png=True),
+            "cost": 7.0 * charts.rows_height(["row"] * min(len(t.rows), 12), base=1.6)}  # fmt: skip
 
 
 def frontier_figure(fr: FrontierResult, budget: float, unit: str) -> dict[str, str]:
