@@ -157,6 +157,18 @@ def test_data_uris_still_render(tmp_path: Path) -> None:
     assert html.index(CSP_META) < html.index("<body>")
 
 
+def test_a_forged_chart_placeholder_shows_nothing(tmp_path: Path) -> None:
+    """Charts and figure numbers have placeholders in a rendered page; one a template writes
+    itself, naming no chart, is dropped (it was an internal error)."""
+    forged = '{{ "\\x00chart:nope\\x00" }} Figure {{ "\\x00fig:nope\\x00" }}'
+    page = f"<html><body>{forged}</body></html>"
+    root = workspace(tmp_path, {HTML: page})
+    code, stderr = report(root, "-f", "html", "--out", str(tmp_path / "out"))
+    assert code == 0, stderr
+    html = (tmp_path / "out/memo.html").read_text()
+    assert "\x00" not in html and "nope" not in html and "Figure 1" in html
+
+
 def test_html_memos_escape_user_text_and_forbid_external_loads(tmp_path: Path) -> None:
     spec = tiny_spec()
     evil = "<script>alert(1)</script><img src=x onerror=alert(2)><link rel=attachment href=x>"

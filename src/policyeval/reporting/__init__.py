@@ -211,9 +211,16 @@ _CHART = "\x00chart:{}\x00"
 
 def _charts_in(html: str, figures: Sequence[Mapping[str, Any]],
                show: Callable[[Mapping[str, Any]], str]) -> str:  # fmt: skip
-    """``html`` with each chart a template showed (:data:`_CHART`) as ``show(chart)``."""
+    """``html`` with each chart a template showed (:data:`_CHART`) as ``show(chart)``.
+
+    A placeholder naming no chart of ``figures`` (a template can write one) shows nothing.
+    """
     by_id = {c["id"]: c for c in figures}
-    return re.sub("\x00chart:([\\w-]+)\x00", lambda m: show(by_id[m.group(1)]), html)
+    return re.sub(
+        "\x00chart:([\\w-]+)\x00",
+        lambda m: show(by_id[m.group(1)]) if m.group(1) in by_id else "",
+        html,
+    )
 
 
 def _shown_in(text: str, figures: Sequence[Mapping[str, Any]], files_dir: str) -> list:
