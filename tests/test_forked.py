@@ -159,8 +159,8 @@ def test_run_all_keeps_every_worker_busy(two_workers: None) -> None:
 def test_a_pool_starts_a_call_as_soon_as_it_is_added(two_workers: None) -> None:
     """A long call starts while the caller still prepares the next ones (not at results())."""
     pool: forked.Pool[str, tuple[float, float]] = forked.Pool()
-    pool.add("long", partial(span, 0.5), cost=1.0)
-    time.sleep(0.3)  # the caller prepares the next call meanwhile
+    pool.add("long", partial(span, 0.1), cost=1.0)
+    time.sleep(1.0)  # the caller prepares the next call meanwhile
     added = time.time()
     pool.add("short", partial(span, 0.1))
     got = pool.results()

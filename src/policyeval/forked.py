@@ -232,6 +232,12 @@ class Pool(Generic[K, T]):
         self._running.clear()
         self._queue.clear()
 
+    def __enter__(self) -> Pool[K, T]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
     def _collect(self, wait: bool) -> None:
         """Start queued calls on free workers; gather the results that have arrived."""
         while self._queue and len(self._running) < workers():

@@ -174,35 +174,38 @@ def build_report(
 
     # PDF and Word files are made side by side, the longest first, each as soon as its
     # charts are in (a PDF shows its charts as SVG images, a Word memo as PNG pictures)
-    printing: forked.Pool[str, bytes] = forked.Pool()
-    for name in sorted(templates, key=lambda n: -len(htmls.get(n) or texts.get(n, ""))):
-        page, figures = pages[name], pages[name]["charts"]
-        if "pdf" in formats:
-            html = _charts_in(htmls[name], figures, partial(_image, drawing))
-            printing.add(f"{name}.pdf", partial(html_to_pdf, html), 0.4 + len(html) / 90e3)
-        if "docx" in formats:
-            shown = _shown_in(texts[name], figures, page["files_dir"])
-            drawing.finish()  # a worker inherits the charts drawn, not the pipes they come by
-            pictures = {f"{page['files_dir']}/{c['id']}.svg": partial(drawing.get, c, "png")
-                        for c in shown}  # fmt: skip
-            printing.add(f"{name}.docx", partial(_docx, page, texts[name], pictures, user_dir),
-                         0.25 * len(shown) + len(texts[name]) / 100e3)  # fmt: skip
+    printing: forked.Pool[str, bytes]
+    with forked.Pool() as printing:  # its children stopped on an error
+        for name in sorted(templates, key=lambda n: -len(htmls.get(n) or texts.get(n, ""))):
+            page, figures = pages[name], pages[name]["charts"]
+            if "pdf" in formats:
+                html = _charts_in(htmls[name], figures, partial(_image, drawing))
+                printing.add(f"{name}.pdf", partial(html_to_pdf, html), 0.4 + len(html) / 90e3)
+            if "docx" in formats:
+                shown = _shown_in(texts[name], figures, page["files_dir"])
+                drawing.finish()  # a worker inherits the charts drawn, not the pipes they come by
+                pictures = {f"{page['files_dir']}/{c['id']}.svg": partial(drawing.get, c, "png")
+                            for c in shown}  # fmt: skip
+                printing.add(f"{name}.docx", partial(_docx, page, texts[name], pictures, user_dir),
+                             0.25 * len(shown) + len(texts[name]) / 100e3)  # fmt: skip
 
-    out: dict[str, bytes] = {}
-    for name in templates:
-        files_dir, figures = pages[name]["files_dir"], pages[name]["charts"]
-        for fmt in formats:
-            if fmt == "md":
-                out[f"{name}.md"] = texts[name].encode()
-                for c in sorted(_shown_in(texts[name], figures, files_dir), key=lambda c: c["id"]):
-                    out[f"{files_dir}/{c['id']}.svg"] = drawing.get(c, "svg").encode()
-            elif fmt == "html":  # inline SVG: its text can be selected, searched, zoomed
-                html = _charts_in(htmls[name], figures, lambda c: drawing.get(c, "svg"))
-                out[f"{name}.html"] = html.encode()
-            else:
-                out[f"{name}.{fmt}"] = b""  # its place in the order of files
-    out.update(printing.results())
-    return out
+        out: dict[str, bytes] = {}
+        for name in templates:
+            files_dir, figures = pages[name]["files_dir"], pages[name]["charts"]
+            for fmt in formats:
+                if fmt == "md":
+                    out[f"{name}.md"] = texts[name].encode()
+                    for c in sorted(
+                        _shown_in(texts[name], figures, files_dir), key=lambda c: c["id"]
+                    ):
+                        out[f"{files_dir}/{c['id']}.svg"] = drawing.get(c, "svg").encode()
+                elif fmt == "html":  # inline SVG: its text can be selected, searched, zoomed
+                    html = _charts_in(htmls[name], figures, lambda c: drawing.get(c, "svg"))
+                    out[f"{name}.html"] = html.encode()
+                else:
+                    out[f"{name}.{fmt}"] = b""  # its place in the order of files
+        out.update(printing.results())
+        return out
 
 
 _FIG = "\x00fig:{}\x00"
