@@ -27,7 +27,7 @@ class Analysis(analysis.Analysis):
         """The policy memo rendered in memory: relative file name -> bytes.
 
         ``template`` is ``brief``, ``memo`` or ``full`` (or several); ``format`` is
-        ``md``, ``html`` or ``pdf`` (or several). Write the files with
+        ``md``, ``html``, ``pdf`` or ``docx`` (or several). Write the files with
         :func:`policyeval.reporting.write_report`.
         """
         from policyeval.reporting import build_report, report_context
