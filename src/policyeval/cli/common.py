@@ -379,12 +379,37 @@ def show_progress() -> bool:
 def step(name: str) -> Iterator[None]:
     """One step of a long command, on standard error.
 
-    While it runs, its name beside a spinner when standard error is a terminal;
+    While it runs, its name (``⠋ render…``) when standard error is a terminal;
     with -v, a line with its time when it ends (also when not a terminal); nothing
-    with -q, nor when standard error is a file or a pipe without -v.
+    with -q, nor when standard error is a file or a pipe without -v. The line is
+    drawn once, not animated: an animation needs a thread, and a thread alive stops
+    the forked workers (:func:`policyeval.forked.can_fork`).
     """
     start = time.perf_counter()
-    with err_console().status(f"{name}…") if show_progress() else nullcontext():
+    shown: Any = nullcontext()
+    if show_progress():
+        from rich.live import Live
+        from rich.spinner import Spinner
+
+        shown = Live(Spinner("dots", f"{name}…"), console=err_console(), transient=True,
+                     auto_refresh=False)  # fmt: skip
+    with shown:
         yield
     if OUTPUT["verbose"] and not OUTPUT["quiet"]:
         err_console_print(f"{name}: {time.perf_counter() - start:.2f} s")
+
+
+@contextmanager
+def progress_bar(task: str, total: int, *columns: Any) -> Iterator[Callable[[int], None]]:
+    """A progress bar on standard error, moved by the function it gives (done so far).
+
+    Redrawn at each call, never by a thread of its own (a thread alive stops the
+    forked workers, :func:`policyeval.forked.can_fork`); ``columns`` are shown after
+    rich's default ones.
+    """
+    from rich.progress import Progress
+
+    with Progress(*Progress.get_default_columns(), *columns, console=err_console(),
+                  transient=True, auto_refresh=False) as bar:  # fmt: skip
+        tid = bar.add_task(task, total=total)
+        yield lambda done: bar.update(tid, completed=done, refresh=True)

@@ -18,10 +18,10 @@ from policyeval.cli.common import (
     console,
     emit_csv,
     emit_json,
-    err_console,
     fmt_num,
     handle_errors,
     print_warnings,
+    progress_bar,
     show_progress,
     step,
     usage_error,
@@ -176,12 +176,10 @@ def frontier(
     a = analyze(workspace, profile)
     ws = a.case
     if show_progress() and len(ws.measures) > ENUMERATE_LIMIT:  # one MILP per budget
-        from rich.progress import Progress, TextColumn
+        from rich.progress import TextColumn
 
-        with Progress(*Progress.get_default_columns(), TextColumn("{task.completed} budgets"),
-                      console=err_console(), transient=True) as bar:  # fmt: skip
-            task = bar.add_task("frontier", total=points)
-            result = a.frontier(points, solver, lambda n: bar.update(task, completed=n))
+        with progress_bar("frontier", points, TextColumn("{task.completed} budgets")) as moved:
+            result = a.frontier(points, solver, moved)
     else:
         with step("frontier"):
             result = a.frontier(points, solver)

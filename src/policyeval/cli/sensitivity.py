@@ -18,12 +18,12 @@ from policyeval.cli.common import (
     console,
     emit_csv,
     emit_json,
-    err_console,
     fmt_num,
     fold,
     handle_errors,
     print_blocks,
     print_warnings,
+    progress_bar,
     show_progress,
     step,
 )
@@ -111,11 +111,8 @@ def sensitivity(
         "top_k": top_k,
     }
     if show:
-        from rich.progress import Progress
-
-        with Progress(console=err_console(), transient=True) as bar:
-            task = bar.add_task("SMAA samples, then stability and tornado", total=samples)
-            report = a.sensitivity(progress=lambda done: bar.update(task, completed=done), **kwargs)
+        with progress_bar("SMAA samples, then stability and tornado", samples) as moved:
+            report = a.sensitivity(progress=moved, **kwargs)
     else:
         with step("sensitivity"):
             report = a.sensitivity(**kwargs)
