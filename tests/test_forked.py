@@ -198,3 +198,37 @@ def test_a_job_dropped_unasked_leaves_no_child(two_workers: None) -> None:
     pid = job._pid
     del job  # e.g. an error between starting a drawing and using it
     assert not alive(pid) and interrupt._CHILDREN == set()
+
+
+def knapsack(n: int, seed: int = 0) -> float:
+    """A small 0-1 knapsack solved by HiGHS through PuLP; its optimal value."""
+    import numpy as np
+
+    from policyeval import lp
+
+    rng = np.random.default_rng(seed)
+    prob = lp.new_problem("knapsack")
+    x = [lp.add_var(prob, f"x{i}", binary=True) for i in range(n)]
+    value, weight = rng.uniform(1, 10, n), rng.integers(1, 100, n)
+    prob += lp.lp_sum(float(v) * xi for v, xi in zip(value, x))
+    prob += lp.lp_sum(int(w) * xi for w, xi in zip(weight, x)) <= int(weight.sum() // 3)
+    lp.solve(prob, lp.make_solver("highs"))
+    return round(float(prob.objective.value()), 6)
+
+
+def test_a_highs_mip_in_a_child_after_highs_ran_here_finishes(two_workers: None) -> None:
+    """HiGHS keeps worker threads after its first solve; a child forked then copied its
+    scheduler without them and its next MIP waited for ever (policyeval.lp stops them
+    before every fork)."""
+    import select
+
+    import numpy as np
+
+    from policyeval.lp import solve_lp
+
+    solve_lp([1.0, 1.0], a_ub=np.array([[-1.0, -2.0]]), b_ub=[-2.0])  # HiGHS runs here
+    here = knapsack(50)
+    with forked.submit(knapsack, 50) as job:
+        assert job.forked
+        assert select.select([job], [], [], 60)[0], "the child's MIP did not finish in 60 s"
+        assert job.result() == here

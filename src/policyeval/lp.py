@@ -35,6 +35,22 @@ MIP_GAP = 1e-7
 """Absolute optimality gap of every MILP solve (relative gap 0)."""
 
 
+def _stop_highs_threads() -> None:
+    """Stop HiGHS's worker threads (it starts them at its first solve and keeps them).
+
+    A forked child (:mod:`policyeval.forked`) copies HiGHS's scheduler but not its
+    threads, and its next MIP waits for them for ever; run before every fork, this makes
+    HiGHS start new ones where it next solves.
+    """
+    highspy = sys.modules.get("highspy")
+    if highspy is not None:
+        highspy.Highs.resetGlobalScheduler(True)
+
+
+if hasattr(os, "register_at_fork"):  # POSIX; policyeval forks only on Linux
+    os.register_at_fork(before=_stop_highs_threads)
+
+
 def lp_name(*parts: str) -> str:
     """A PuLP-safe name from ids: ``lp_name("select", "a1")`` -> ``select_a1``.
 
