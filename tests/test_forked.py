@@ -8,6 +8,7 @@ import signal
 import threading
 import time
 from functools import partial
+from pathlib import Path
 
 import pytest
 
@@ -232,3 +233,26 @@ def test_a_highs_mip_in_a_child_after_highs_ran_here_finishes(two_workers: None)
         assert job.forked
         assert select.select([job], [], [], 60)[0], "the child's MIP did not finish in 60 s"
         assert job.result() == here
+
+
+def stubborn(ready: str) -> None:
+    """A child that does not end on SIGTERM, as one busy in a library's C code."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    Path(ready).touch()
+    time.sleep(60)
+
+
+def test_a_child_that_does_not_end_on_sigterm_is_killed(two_workers: None, tmp_path) -> None:
+    """Stopping a job waits a moment for SIGTERM, then kills (a child stuck in HiGHS's C++
+    code kept `frontier` waiting for ever after a timeout's SIGTERM)."""
+    ready = tmp_path / "ready"
+    job = forked.submit(stubborn, str(ready))
+    [pid] = interrupt._CHILDREN
+    deadline = time.monotonic() + 30
+    while not ready.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert ready.exists()
+    start = time.perf_counter()
+    job.cancel()
+    assert time.perf_counter() - start < 15
+    assert not alive(pid) and interrupt._CHILDREN == set()

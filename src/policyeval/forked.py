@@ -127,12 +127,9 @@ class Job(Generic[T]):
     def cancel(self) -> None:
         """Stop the child if it is still working (nothing happens to a finished job)."""
         if self._pid:
-            try:
-                os.kill(self._pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
             os.close(self._read)
-            self._reap()
+            interrupt.stop_child(self._pid)
+            self._pid = 0
 
     def _reap(self) -> None:
         try:

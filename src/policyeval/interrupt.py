@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import time
 from pathlib import Path
 from types import FrameType
 
@@ -64,15 +65,31 @@ def stop_processes_using(folder: str) -> None:
             continue
 
 
+def stop_child(pid: int, grace: float = 2.0) -> None:
+    """Stop worker child ``pid`` and reap it.
+
+    SIGTERM first: the child removes its own files and exits. A child still running
+    ``grace`` seconds later is killed (SIGKILL): one busy inside a library's C code
+    never gets to run Python's handler, and waiting for it would hang the caller.
+    """
+    try:
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        while os.waitpid(pid, os.WNOHANG) == (0, 0):
+            if time.monotonic() > deadline:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                break
+            time.sleep(0.01)
+    except OSError:  # gone meanwhile, or reaped already
+        pass
+    forget_child(pid)
+
+
 def cleanup() -> None:
     """Stop every worker child; remove every registered path (and the solvers using it)."""
     for pid in list(_CHILDREN):
-        try:
-            os.kill(pid, signal.SIGTERM)  # the child removes its own files and exits
-            os.waitpid(pid, 0)
-        except OSError:
-            pass
-        forget_child(pid)
+        stop_child(pid)
     for path, folder in list(_LIVE.items()):
         try:
             if folder:
