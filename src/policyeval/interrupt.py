@@ -38,7 +38,7 @@ def forget(path: str) -> None:
 
 
 def track_child(pid: int) -> None:
-    """Register a worker child, stopped (SIGTERM) and reaped by :func:`cleanup`."""
+    """Register a worker child, stopped and reaped by :func:`cleanup` (:func:`stop_child`)."""
     _CHILDREN.add(pid)
 
 
