@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 TESTSTAMP := $(VENV)/.installed-test-stamp
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup compile demo test lint bench clean
 
 # make demo installs only what the main job needs; make test adds the test tools
 $(STAMP): pyproject.toml
@@ -18,13 +18,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e .
 	@touch $(STAMP)
 
+# The package's bytecode, compiled beside its source (an editable install compiles nothing,
+# and with PYTHONDONTWRITEBYTECODE set Python would compile every module at every run:
+# 0.07 s of each command); up-to-date files are skipped, stale ones are never used.
+compile: $(STAMP)
+	@$(BIN)/python -m compileall -q src
+
 $(TESTSTAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	@touch $(TESTSTAMP)
 
 setup: $(TESTSTAMP)
 
-demo: $(STAMP)
+demo: $(STAMP) compile
 	@bash scripts/sysdeps.sh pdf
 	$(BIN)/policyeval validate
 	$(BIN)/policyeval rank --packages --method all
@@ -32,7 +38,7 @@ demo: $(STAMP)
 	$(BIN)/policyeval optimize
 	$(BIN)/policyeval report --all --date $(DEMO_DATE)
 
-test: $(TESTSTAMP)
+test: $(TESTSTAMP) compile
 	@bash scripts/sysdeps.sh test
 	$(BIN)/python -m pytest
 
@@ -40,7 +46,7 @@ lint: $(TESTSTAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 
-bench: $(TESTSTAMP)
+bench: $(TESTSTAMP) compile
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 clean:
