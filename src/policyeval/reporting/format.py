@@ -66,6 +66,20 @@ def num(x: float | None, digits: int = 2) -> str:
     return "0" if text == "-0" else text
 
 
+def fixed(x: float | None, digits: int = 3) -> str:
+    """A number with exactly ``digits`` decimals (a column of scores lines up).
+
+    Examples
+    --------
+    >>> fixed(0.44), fixed(-0.0004), fixed(None)
+    ('0.440', '0.000', '—')
+    """
+    if x is None or not math.isfinite(x):
+        return "—"
+    text = f"{x:.{digits}f}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text
+
+
 def unit_label(unit: str) -> str:
     """The short form of a unit: a short word before parentheses, or a short one inside.
 

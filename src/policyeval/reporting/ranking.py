@@ -6,7 +6,15 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from policyeval.reporting.format import METHOD_ABBR, Names, amount, listing, method_name, num
+from policyeval.reporting.format import (
+    METHOD_ABBR,
+    Names,
+    amount,
+    fixed,
+    listing,
+    method_name,
+    num,
+)
 
 if TYPE_CHECKING:
     from policyeval.ranking.result import MultiRanking, Ranking, RankRow
@@ -95,7 +103,7 @@ def rank_table(
                 "title": names(oid),
                 "consensus": row.rank,
                 "ranks": [ranks[m][oid] for m in methods],
-                "wsm_score": f"{scores[oid]:.3f}" if oid in scores else "—",
+                "wsm_score": fixed(scores.get(oid)),
                 "baseline": oid == baseline,
                 "cost": amount(costs[oid], unit) if costs and oid in costs else "",
                 "affordable": bool(funding and oid in funding.affordable),
@@ -136,7 +144,7 @@ def _method_rows(rk: Ranking, names: Names) -> dict[str, Any]:
         "method": method_name(rk.method),
         "lower_is_better": not rk.higher_is_better,
         "rows": [
-            {"title": names(r.option), "rank": r.rank, "score": num(r.score, 3)}
+            {"title": names(r.option), "rank": r.rank, "score": fixed(r.score)}
             for r in sorted(rk.rows, key=lambda r: r.rank)
         ],
     }
