@@ -96,7 +96,8 @@ def _print_one(result, titles: dict[str, str], title: str) -> None:  # noqa: ANN
     table = Table(
         title=f"{title}\n{result.method} ranking, profile '{result.profile}' ({better} is better)"
     )
-    for col, justify in (("rank", "right"), ("option", "left"), ("", "left"), ("score", "right")):
+    columns = (("rank", "right"), ("option", "left"), ("title", "left"), ("score", "right"))
+    for col, justify in columns:
         table.add_column(col, justify=justify, no_wrap=col == "option")
     for r in result.rows:
         label = titles.get(r.option, r.option)
