@@ -340,11 +340,14 @@ def test_progress_on_a_terminal_leaves_the_workers_free(monkeypatch) -> None:
 
     monkeypatch.setenv("POLICYEVAL_WORKERS", "2")
     monkeypatch.setattr(common, "show_progress", lambda: True)
-    monkeypatch.setattr(common, "err_console", lambda: _terminal())
-    with common.step("render"):
+    terminal = _terminal()
+    monkeypatch.setattr(common, "err_console", lambda: terminal)
+    with common.step("render") as say:
         assert threading.active_count() == 1 and forked.can_fork()
         with forked.submit(sum, [1, 2]) as job:
             assert job.forked and job.result() == 3
+        say("memo.pdf made")  # progress is redrawn when it is said
+    assert "render… memo.pdf made" in terminal.file.getvalue()
     with common.progress_bar("frontier", 10) as moved:
         moved(5)
         assert threading.active_count() == 1 and forked.can_fork()

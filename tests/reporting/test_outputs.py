@@ -187,6 +187,13 @@ def test_charts_drawn_side_by_side_are_the_charts_drawn_here(transport_copy, mon
     assert made["2"] == made["1"]
 
 
+def test_build_report_says_each_printed_file_as_it_is_made(shipped_ctx):
+    """`report` shows the PDF and Word files as they are made (most of its time)."""
+    made: list[str] = []
+    files = build_report(shipped_ctx, ["brief"], ["md", "docx"], made=made.append)
+    assert made == ["brief.docx"] and list(files) == ["brief.md", "brief.docx"]
+
+
 def _playwright():
     try:
         from playwright.sync_api import sync_playwright

@@ -376,14 +376,15 @@ def show_progress() -> bool:
 
 
 @contextmanager
-def step(name: str) -> Iterator[None]:
+def step(name: str) -> Iterator[Callable[[str], None]]:
     """One step of a long command, on standard error.
 
-    While it runs, its name (``⠋ render…``) when standard error is a terminal;
+    While it runs, its name (``⠋ render…``) when standard error is a terminal, and
+    what the function it gives says of its progress (``⠙ render… memo.pdf made``);
     with -v, a line with its time when it ends (also when not a terminal); nothing
     with -q, nor when standard error is a file or a pipe without -v. The line is
-    drawn once, not animated: an animation needs a thread, and a thread alive stops
-    the forked workers (:func:`policyeval.forked.can_fork`).
+    redrawn when progress is said, never by a thread (an animation needs one, and a
+    thread alive stops the forked workers, :func:`policyeval.forked.can_fork`).
     """
     start = time.perf_counter()
     shown: Any = nullcontext()
@@ -391,10 +392,16 @@ def step(name: str) -> Iterator[None]:
         from rich.live import Live
         from rich.spinner import Spinner
 
-        shown = Live(Spinner("dots", f"{name}…"), console=err_console(), transient=True,
-                     auto_refresh=False)  # fmt: skip
-    with shown:
-        yield
+        spinner = Spinner("dots", f"{name}…")
+        shown = Live(spinner, console=err_console(), transient=True, auto_refresh=False)
+    with shown as live:
+
+        def say(progress: str) -> None:
+            if live is not None:
+                spinner.update(text=f"{name}… {progress}")
+                live.refresh()
+
+        yield say
     if OUTPUT["verbose"] and not OUTPUT["quiet"]:
         err_console_print(f"{name}: {time.perf_counter() - start:.2f} s")
 

@@ -129,7 +129,7 @@ def report(
 
         with step("changes since " + since):
             ctx["since"], changes = since_section(a, workspace, since, samples=samples, seed=seed)
-    with step("render"):
+    with step("render") as say:
         record = to_bytes(  # first: the charts are still being drawn meanwhile
             decision_record(
                 a,
@@ -138,7 +138,8 @@ def report(
                 since=changes.to_dict() if changes else None,
             )
         )  # fmt: skip
-        files = build_report(ctx, templates, formats, a.case.templates)
+        files = build_report(ctx, templates, formats, a.case.templates,
+                             made=lambda name: say(f"{name} made"))  # fmt: skip
         files[FILE] = record
     with step("write"):
         written = write_report(files, target)

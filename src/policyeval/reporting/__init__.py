@@ -146,8 +146,12 @@ def build_report(
     templates: Sequence[str] = ("memo",),
     formats: Sequence[str] = ("md",),
     user_dir: Path | None = None,
+    made: Callable[[str], Any] | None = None,
 ) -> dict[str, bytes]:
     """Render ``templates`` x ``formats`` in memory: relative path -> bytes.
+
+    ``made`` is called with the name of each PDF and Word file as it is made (they take
+    most of the time; the others are made first).
 
     Markdown memos reference their charts as ``NAME_files/ID.svg``; those SVG
     files are part of the result. HTML inlines them; PDF is the HTML printed, each
@@ -204,7 +208,7 @@ def build_report(
                     out[f"{name}.html"] = html.encode()
                 else:
                     out[f"{name}.{fmt}"] = b""  # its place in the order of files
-        out.update(printing.results())
+        out.update(printing.results(made))
         return out
 
 
