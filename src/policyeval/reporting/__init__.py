@@ -104,10 +104,13 @@ def _kinds(formats: Sequence[str]) -> tuple[str, ...]:
     return ("png",) if "docx" in formats else ()
 
 
+_DRAWN_BY = {"svg": "render", "png": "png"}
+"""Kind of chart -> the figure's function that draws it."""
+
+
 def _draw(figures: Sequence[Mapping[str, Any]], kinds: Sequence[str]) -> dict[tuple, Any]:
     """(chart id, kind) -> the chart drawn as that kind, for each of ``figures``."""
-    drawn = {"svg": "render", "png": "png"}
-    return {(c["id"], kind): c[drawn[kind]]() for c in figures for kind in kinds}
+    return {(c["id"], kind): c[_DRAWN_BY[kind]]() for c in figures for kind in kinds}
 
 
 class Drawing:
@@ -132,7 +135,7 @@ class Drawing:
         if key not in self._done and c["id"] in self._jobs:
             self._done.update(self._jobs[c["id"]].result())
         if key not in self._done:
-            self._done[key] = c["render"]() if kind == "svg" else c["png"]()
+            self._done[key] = c[_DRAWN_BY[kind]]()
         return self._done[key]
 
     def finish(self) -> None:
