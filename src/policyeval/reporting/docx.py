@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from policyeval.errors import Issue, WorkspaceError
+from policyeval.reporting.format import column_widths
 
 REFERENCE = "reference.docx"
 """File name of the user's reference document in ``WORKSPACE/reports/templates/``."""
@@ -282,19 +283,9 @@ class _Writer:
         self._widths(table, body)
 
     def _widths(self, table: Any, body: list[list[str]]) -> None:
-        """Column widths from their text, as a browser lays out a table.
-
-        Every column gets room for its longest word (a short cell such as ``209 RU``
-        counts as one word) and what is left of the text width
-        goes to the columns whose cells need more (up to 40 characters), in proportion.
-        """
-        cols = list(zip(*(r + [""] * (len(table.columns) - len(r)) for r in body)))
-        words = [[w for c in col for w in ([c] if len(c) <= 8 else c.split())] for col in cols]
-        least = [max(map(len, ws), default=1) + 3 for ws in words]
-        want = [max(lo, min(max(len(c) for c in col), 40) + 2) for lo, col in zip(least, cols)]
+        """Column widths from their text (:func:`~policyeval.reporting.format.column_widths`)."""
         room = self.text_width / 12700 / (0.55 * TABLE_PT)  # characters across (12,700 EMU a pt)
-        extra = max(room - sum(least), 0.0) / max(sum(want) - sum(least), 1)
-        chars = [lo + (w - lo) * min(extra, 1.0) for lo, w in zip(least, want)]
+        chars = column_widths(body, room)
         table.autofit = False
         for col, n in zip(table.columns, chars):
             col.width = width = int(self.text_width * n / sum(chars))

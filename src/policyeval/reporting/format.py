@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 METHOD_NAMES = {
@@ -163,3 +163,30 @@ class Names:
             return text
         pattern = re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, keys)) + r")(?![\w])")
         return pattern.sub(lambda m: f"“{self(m.group(1))}”", text)
+
+
+def column_widths(
+    rows: Sequence[Sequence[str]],
+    room: float,
+    measure: Callable[[str], float] = len,
+    cap: float = 40,
+) -> list[float]:
+    """Widths of a table's columns, in characters, from their text, as a browser lays them out.
+
+    Every column gets room for its longest word (a short cell such as ``209 RU`` counts
+    as one word) and what is left of ``room`` (the characters across the page) goes to
+    the columns whose cells need more (up to ``cap`` characters), in proportion. Word and
+    PDF memos size their tables this way; ``measure`` is a text's width in characters.
+
+    Examples
+    --------
+    >>> column_widths([["#", "Package"], ["1", "All four recommendations"]], 60)
+    [4.0, 26.0]
+    """
+    width = max((len(r) for r in rows), default=0)
+    cols = list(zip(*(list(r) + [""] * (width - len(r)) for r in rows)))
+    words = [[w for c in col for w in ([c] if len(c) <= 8 else c.split())] for col in cols]
+    least = [max(map(measure, ws), default=1) + 3 for ws in words]
+    want = [max(lo, min(max(measure(c) for c in col), cap) + 2) for lo, col in zip(least, cols)]
+    extra = max(room - sum(least), 0.0) / max(sum(want) - sum(least), 1)
+    return [lo + (w - lo) * min(extra, 1.0) for lo, w in zip(least, want)]
