@@ -255,7 +255,7 @@ def draw_tornado(
     ax.axvline(base, color="black", linewidth=0.8)
     ax.axvline(0.0, color="#555555", linewidth=0.8, linestyle="--")
     ax.set_yticks(list(y), [wrap(x, 52, 3) for x in labels], fontsize=7.5)
-    ax.set_xlabel(xlabel)
+    ax.set_xlabel(wrap(xlabel, 50, 3))  # centred under the bars: a long one ran off the chart
     from matplotlib.patches import Patch
 
     ax.legend(handles=[Patch(color=OKABE_ITO[0], label="low end of its range"),
