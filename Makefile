@@ -31,7 +31,6 @@ $(TESTSTAMP): $(STAMP)
 setup: $(TESTSTAMP)
 
 demo: $(STAMP) compile
-	@bash scripts/sysdeps.sh pdf
 	$(BIN)/policyeval validate
 	$(BIN)/policyeval rank --packages --method all
 	$(BIN)/policyeval sensitivity --packages

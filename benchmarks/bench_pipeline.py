@@ -151,7 +151,7 @@ def main() -> None:
               f"in one process {one:.2f} s; CPU {cpu:.2f} s on {cores} cores, so no schedule "
               f"of this work ends before {cpu / max(cores or 1, 1):.2f} s; report --template "
               f"full --format pdf alone {pdf:.2f} s in one process, {pdf - page:.2f} s more than "
-              "its HTML (WeasyPrint's import and print)")  # fmt: skip
+              "its HTML (typesetting the page)")  # fmt: skip
 
         big = workspace(out / "smaa", 100, 10, None)
         ours = timed([pe, "sensitivity", "-w", str(big), "--samples", "100000", "-f", "json"],

@@ -1,17 +1,15 @@
 #!/usr/bin/env bash
-# Install the system libraries policyeval needs beyond Python, when they are missing.
-#   scripts/sysdeps.sh pdf      Pango and fonts for WeasyPrint (PDF memos)
-#   scripts/sysdeps.sh test     the above, plus poppler-utils (pdftotext, pdftoppm) and Debian's
-#                               chromium for the browser tests of the memo and the weighting page,
-#                               and LibreOffice Calc and Writer (headless) to recalculate the exported
-#                               workbook and to open the Word memos
+# Install the system programs policyeval's tests use beyond Python, when they are missing
+# (policyeval itself needs none: its PDF memos are typeset in process by the typst wheel).
+#   scripts/sysdeps.sh test     poppler-utils (pdftotext, pdftoppm) to read the PDF memos, fonts and
+#                               Debian's chromium for the browser tests of the memo and the
+#                               weighting page, and LibreOffice Calc and Writer (headless) to
+#                               recalculate the exported workbook and to open the Word memos
 # Uses apt-get when run as root on Debian/Ubuntu; otherwise says what to install and carries on
-# (PDF output and the browser tests are then skipped with a clear message).
+# (the PDF and browser tests are then skipped with a clear message).
 set -u
-want=${1:-pdf}
+want=${1:-test}
 missing=()
-ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so.0' || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
-ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset.so.0' || missing+=(libharfbuzz-subset0)
 [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
 if [ "$want" = test ]; then
   command -v pdftoppm >/dev/null || missing+=(poppler-utils)
@@ -24,9 +22,9 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "installing system packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
-    || echo "warning: could not install ${missing[*]}; PDF output or browser tests will be skipped"
+    || echo "warning: could not install ${missing[*]}; the PDF and browser tests will be skipped"
 else
   echo "note: missing system packages ${missing[*]} (install them with your package manager);"
-  echo "      PDF output or browser tests will be skipped until then"
+  echo "      the PDF and browser tests will be skipped until then"
 fi
 exit 0

@@ -1,7 +1,7 @@
 """Run a function in a forked child process, beside the caller.
 
 Much of a memo's time is Python holding the GIL (the value of information's many small
-regressions, WeasyPrint's layout), so threads do not overlap it; a second process
+regressions, drawing the charts), so threads do not overlap it; a second process
 does, on a second core. :func:`submit` forks a child that runs ``fn(*args)`` and
 sends back its pickled result (or exception) through a pipe; ``job.result()`` returns
 it (or raises it). The child starts from a copy of the caller's memory, so it needs

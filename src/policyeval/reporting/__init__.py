@@ -96,12 +96,10 @@ def _shown(figures: Sequence[Mapping[str, Any]], template: str) -> list[Mapping[
 
 
 def _kinds(formats: Sequence[str]) -> tuple[str, ...]:
-    """What the drawing workers draw for ``formats``: SVG when they show it (Markdown, HTML,
-    PDF), else the PNG pictures of Word memos. With both, each Word memo draws its own PNGs
-    beside the PDFs rather than make the longest PDF wait for them."""
-    if {"md", "html", "pdf"} & set(formats):
-        return ("svg",)
-    return ("png",) if "docx" in formats else ()
+    """What the drawing workers draw for ``formats``: SVG for Markdown, HTML and PDF, PNG
+    pictures for Word memos (each chart once, however many documents show it)."""
+    svg = ("svg",) if {"md", "html", "pdf"} & set(formats) else ()
+    return svg + (("png",) if "docx" in formats else ())
 
 
 _DRAWN_BY = {"svg": "render", "png": "png"}
@@ -157,8 +155,8 @@ def build_report(
     most of the time; the others are made first).
 
     Markdown memos reference their charts as ``NAME_files/ID.svg``; those SVG
-    files are part of the result. HTML inlines them; PDF is the HTML printed, each
-    chart an ``<img>`` of its SVG;
+    files are part of the result. HTML inlines them; PDF is the HTML page typeset by
+    Typst (:mod:`policyeval.reporting.pdf`), each chart an ``<img>`` of its SVG;
     Word (docx) is the Markdown memo with the charts as PNG pictures, styled by
     ``user_dir/reference.docx`` when it exists.
     """
@@ -176,8 +174,6 @@ def build_report(
             texts[name] = re.sub(r"\n{3,}", "\n\n", _number(render(page, name, "md", user_dir)))
         if {"html", "pdf"} & set(formats):
             htmls[name] = _number(render(page, name, "html", user_dir))
-    if "pdf" in formats and forked.can_fork():
-        import weasyprint  # noqa: F401 - once, while the charts are drawn, not in every worker
 
     # PDF and Word files are made side by side, the longest first, each as soon as its
     # charts are in (a PDF shows its charts as SVG images, a Word memo as PNG pictures)
@@ -187,7 +183,7 @@ def build_report(
             page, figures = pages[name], pages[name]["charts"]
             if "pdf" in formats:
                 html = _charts_in(htmls[name], figures, partial(_image, drawing))
-                printing.add(f"{name}.pdf", partial(html_to_pdf, html), 0.4 + len(html) / 90e3)
+                printing.add(f"{name}.pdf", partial(html_to_pdf, html), 0.1 + len(html) / 1.5e6)
             if "docx" in formats:
                 shown = _shown_in(texts[name], figures, page["files_dir"])
                 drawing.finish()  # a worker inherits the charts drawn, not the pipes they come by
@@ -240,11 +236,8 @@ def _shown_in(text: str, figures: Sequence[Mapping[str, Any]], files_dir: str) -
 
 
 def _image(drawing: Drawing, c: Mapping[str, Any]) -> str:
-    """Chart ``c`` as an ``<img>`` of its SVG (PDF memos).
-
-    The same vector drawing, but WeasyPrint lays it out as one image instead of styling
-    its thousands of elements as HTML: the full memo's PDF takes about 0.9 s less.
-    """
+    """Chart ``c`` as an ``<img>`` of its SVG, with its alt text (the page typeset as PDF:
+    :mod:`policyeval.reporting.typeset` shows images, not inline SVG)."""
     data = base64.b64encode(drawing.get(c, "svg").encode()).decode()
     return f'<img alt="{html_lib.escape(c["alt"])}" src="data:image/svg+xml;base64,{data}">'
 

@@ -1,88 +1,74 @@
-"""HTML to PDF with WeasyPrint (needs the system's Pango; see README, Reports).
+"""HTML to PDF: the memo's page typeset by Typst as a tagged PDF/UA-1 (no system library).
 
-The PDF is reproducible: WeasyPrint takes its dates from the HTML
-``<meta name="dcterms.created">`` (the memo date, never the clock) and derives
-the document identifier from the content, so the same HTML gives the same bytes.
+:func:`policyeval.reporting.typeset.typeset` turns the page into Typst source, and the
+``typst`` wheel compiles it, in a Python process of its own: Typst keeps worker threads
+after its first compile, and a process forked after that (:mod:`policyeval.forked`)
+would wait for ever for threads it does not have.
 
-The renderer fetches nothing: its URL fetcher serves only ``data:`` URIs (the
-memo's charts are inline SVG, its CSS inline) and refuses every other scheme and
-host (``file:``, ``http:``...). A template asking for anything else (a
-stylesheet, an image, an attachment) stops the PDF with an exit-2 message.
+The PDF is reproducible on any machine: its only fonts are the DejaVu fonts that
+matplotlib ships (the system's fonts are not looked at), its date is the memo's date
+(``<meta name="dcterms.created">``, never the clock; none without one), and the same
+page gives the same bytes. Typst reads nothing but the source: every text and image of
+the page is a literal in it, and a page asking for anything but ``data:`` images stops
+with an exit-2 message.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import importlib.util
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
 
 from policyeval.errors import Issue, WorkspaceError
 
+_COMPILE = """
+import sys, typst
+fonts = sys.argv[1]
+try:
+    pdf = typst.compile(sys.stdin.buffer.read(), root=sys.argv[2], pdf_standards=["ua-1"],
+                        font_paths=[fonts] if fonts else [], ignore_system_fonts=bool(fonts))
+except typst.TypstError as err:
+    sys.stderr.write(err.message)
+    sys.exit(3)
+sys.stdout.buffer.write(pdf)
+"""
+
+
+@cache
+def fonts() -> str:
+    """The folder of the DejaVu fonts that matplotlib ships (found without importing it)."""
+    spec = importlib.util.find_spec("matplotlib")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        ttf = Path(folder) / "mpl-data" / "fonts" / "ttf"
+        if (ttf / "DejaVuSans.ttf").is_file():
+            return str(ttf)
+    return ""
+
 
 def html_to_pdf(html: str) -> bytes:
-    """Render a self-contained HTML document (inline CSS and SVG) to PDF bytes.
+    """Typeset a self-contained HTML page (inline CSS, ``data:`` images) as PDF bytes.
 
     Raises
     ------
     WorkspaceError
-        When WeasyPrint or the system libraries it needs are missing.
+        When the page asks for anything but ``data:`` images, or Typst refuses the page.
     """
-    try:
-        import weasyprint
-    except (ImportError, OSError) as err:
-        raise WorkspaceError(
-            [
-                Issue(
-                    "pdf-unavailable",
-                    f"cannot write PDF: WeasyPrint is not usable ({err}). Install it with "
-                    "`pip install weasyprint` and the system libraries libpango-1.0-0 and "
-                    "libpangoft2-1.0-0, or choose --format md or html",
-                    "",
-                    "--format",
-                )
-            ]
-        ) from err
-    import logging
+    from policyeval.reporting.typeset import typeset
 
-    from weasyprint.urls import FatalURLFetchingError
-
-    refused: list[str] = []
-    fetcher = data_only_fetcher(refused)
-    quiet = logging.getLogger("weasyprint")
-    level = quiet.level
-    quiet.setLevel(logging.CRITICAL)  # a refused URL is reported below, not as a warning
-    try:
-        # PDF/UA-1: a tagged PDF (structure tree, document language and title) for screen readers
-        page = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher)
-        return page.write_pdf(pdf_variant="pdf/ua-1")
-    except FatalURLFetchingError as err:
-        shown = refused[0] if refused else str(err)
-        raise WorkspaceError(
-            [
-                Issue(
-                    "template-unsafe",
-                    f"the memo asks the PDF renderer to load '{shown[:120]}'; a memo may load "
-                    "nothing (only data: URIs); remove the link from the template",
-                    "reports/templates/",
-                    "",
-                )
-            ]
-        ) from err
-    finally:
-        quiet.setLevel(level)
-
-
-def data_only_fetcher(refused: list[str]) -> Any:
-    """A WeasyPrint URL fetcher that serves only ``data:`` URIs.
-
-    Any other URL is appended to ``refused`` and stops the rendering
-    (``FatalURLFetchingError``).
-    """
-    from weasyprint.urls import URLFetcher
-
-    class DataOnly(URLFetcher):  # type: ignore[misc]
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            if not url.lower().startswith("data:"):
-                refused.append(url)
-                raise ValueError(f"refused to fetch {url[:120]}")
-            return super().fetch(url, headers)
-
-    return DataOnly(allowed_protocols=("data",), allow_redirects=False, fail_on_errors=True)
+    source = typeset(html).text.encode()
+    root = str(Path(__file__).parent / "templates")  # Typst may read only there; it reads nothing
+    done = subprocess.run(
+        [sys.executable, "-c", _COMPILE, fonts(), root],
+        input=source, capture_output=True, check=False,
+    )  # fmt: skip
+    if done.returncode != 0 or not done.stdout.startswith(b"%PDF"):
+        why = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise WorkspaceError([Issue(
+            "pdf-typeset",
+            f"cannot typeset the memo as PDF: {why[-1] if why else 'Typst failed'}; check "
+            "the template's images (SVG, PNG, JPEG or GIF data: URIs) or choose --format md "
+            "or html",
+            "reports/templates/", "--format")])  # fmt: skip
+    return done.stdout
