@@ -57,7 +57,7 @@ def html_to_pdf(html: str) -> bytes:
     """
     from policyeval.reporting.typeset import typeset
 
-    source = typeset(html).text.encode()
+    source = typeset(html).encode()
     root = str(Path(__file__).parent / "templates")  # Typst may read only there; it reads nothing
     done = subprocess.run(
         [sys.executable, "-c", _COMPILE, fonts(), root],

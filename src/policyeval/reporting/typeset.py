@@ -8,7 +8,8 @@ largest height (the last rule of each wins, as in CSS); other CSS does not reach
 
 Every text of the page enters the source as a Typst string literal (``#"..."``),
 never as markup or code, so nothing a template or a workspace writes can run in
-Typst. Images are ``data:`` URIs only, handed over as files (:class:`Source`).
+Typst. Images are ``data:`` URIs only (:func:`loads` lists what a page asks for beyond
+them), inside the source as bytes literals.
 """
 
 from __future__ import annotations
@@ -72,7 +73,6 @@ PREAMBLE = r"""
   text(size: .92em, grid(columns: (1fr, 1fr), column-gutter: 2em,
     list(..xs.slice(0, half)), list(..xs.slice(half))))
 }
-#let pe-head-cell(body) = strong(body)
 """
 """The memo's print style, the page's CSS in Typst; ``$name`` is filled from the page."""
 
@@ -150,13 +150,6 @@ def parse(html: str) -> Node:
     return tree.root
 
 
-@dataclass
-class Source:
-    """A page as Typst source (its images inside, as bytes literals)."""
-
-    text: str
-
-
 def _lit(text: str) -> str:
     r"""``text`` as a Typst string literal shown as text (nothing in it is markup or code).
 
@@ -189,8 +182,8 @@ def _svg_size(svg: bytes) -> tuple[float, float] | None:
 
 
 def _raster_size(data: bytes) -> tuple[float, float] | None:
-    """A PNG, JPEG or GIF picture's size in points (a pixel a CSS px), or None when it
-    cannot be read (Pillow, which matplotlib brings, decodes it)."""
+    """A PNG, JPEG or GIF picture's size in points (a pixel a CSS px), or None when
+    Pillow cannot read it."""
     import io
 
     from PIL import Image, UnidentifiedImageError
@@ -220,6 +213,12 @@ def loads(root: Node, css: str) -> list[str]:
         if not target.lower().startswith("data:"):
             found.append(target or m[0])
     return found
+
+
+def _span(cell: Node) -> int:
+    """How many columns a table cell spans (``colspan``; 1 when absent or not a number)."""
+    span = cell.attrs.get("colspan", "").strip()
+    return max(int(span), 1) if span.isdigit() else 1
 
 
 def _trim(nodes: list[Node | str]) -> list[Node | str]:
@@ -409,13 +408,13 @@ class _Writer:
                 + ", ".join(items) + ")")  # fmt: skip
 
     def table(self, n: Node) -> str:
-        rows: list[tuple[Node, Node | None, bool]] = []  # (row, its section, in the head)
+        rows: list[tuple[Node, bool]] = []  # (row, in the head)
 
         def collect(parent: Node, head: bool) -> None:
             for c in parent.children:
                 if isinstance(c, Node):
                     if c.tag == "tr":
-                        rows.append((c, parent, head))
+                        rows.append((c, head))
                     elif c.tag in ("thead", "tbody", "tfoot"):
                         collect(c, c.tag == "thead")
 
@@ -424,13 +423,13 @@ class _Writer:
             return ""
         kv = "kv" in n.classes()
         grid = [[c for c in r.children if isinstance(c, Node) and c.tag in ("td", "th")]
-                for r, _, _ in rows]  # fmt: skip
-        width = max(sum(max(int(c.attrs.get("colspan", "1") or 1), 1) for c in r) for r in grid)
+                for r, _ in rows]  # fmt: skip
+        width = min(max(sum(map(_span, r)) for r in grid), 100)
         if width == 0:
             return ""
-        cols, crowded = self.columns(grid, [h for _, _, h in rows], width)
+        cols, crowded = self.columns(grid, [h for _, h in rows], width)
         head, body = [], []
-        for (row, _, in_head), cells in zip(rows, grid):
+        for (row, in_head), cells in zip(rows, grid):
             grey = "baseline" in row.classes()
             out = head if in_head else body
             for c in cells:
@@ -444,12 +443,10 @@ class _Writer:
                     args.append("align: right")
                 if in_head:
                     args.append("stroke: (bottom: 1.5pt + navy)")
-                span = c.attrs.get("colspan", "")
-                if span.isdigit() and int(span) > 1:
-                    args.append(f"colspan: {min(int(span), width)}")
+                if _span(c) > 1:
+                    args.append(f"colspan: {min(_span(c), width)}")
                 out.append(f"table.cell({', '.join(args)})[{content}]" if args else f"[{content}]")
-            out.extend("[]" for _ in range(width - sum(
-                max(int(c.attrs.get("colspan", "1") or 1), 1) for c in cells)))  # fmt: skip
+            out.extend("[]" for _ in range(width - sum(map(_span, cells))))
         header = f"table.header({', '.join(head)}), " if head else ""
         table = f"table(columns: ({cols},), {header}{', '.join(body)})"
         return f"#text(hyphenate: true, {table})" if crowded else f"#{table}"
@@ -551,7 +548,7 @@ class _Writer:
         return "".join(out)
 
 
-def typeset(html: str) -> Source:
+def typeset(html: str) -> str:
     """The page ``html`` as Typst source.
 
     Raises
@@ -598,7 +595,7 @@ def typeset(html: str) -> Source:
         h2a=pt(gap("h2", 0)), h2b=pt(gap("h2", 1)), h3a=pt(gap("h3", 0)), h3b=pt(gap("h3", 1)),
     )  # fmt: skip
     meta = f"#set document(title: {_lit(title or 'Policy memo')[1:]}, date: {date})\n"
-    return Source(meta + head + "\n" + text + "\n")
+    return meta + head + "\n" + text + "\n"
 
 
 def _all(node: Node, tag: str | None) -> list[Node]:
