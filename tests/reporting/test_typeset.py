@@ -158,3 +158,13 @@ def test_typst_never_runs_in_a_process_that_forks_after():
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=120, env=env)  # fmt: skip
     assert done.stdout.strip() == "ok", done.stderr
+
+
+def test_a_table_with_odd_spans_typesets():
+    """A ``colspan`` that is not a number counts as 1 (it stopped the PDF with a traceback);
+    a short row is filled with empty cells."""
+    page = _page('<table><tr><td colspan="x">a</td><td colspan="2">b</td></tr>'
+                 "<tr><td>c</td></tr></table>")  # fmt: skip
+    source = typeset(page)
+    assert '[#"a"], table.cell(colspan: 2)[#"b"], [#"c"], [], []' in source
+    assert html_to_pdf(page).startswith(b"%PDF")
