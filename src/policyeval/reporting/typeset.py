@@ -106,13 +106,7 @@ class Node:
         return "".join(c if isinstance(c, str) else c.text() for c in self.children)
 
     def find(self, tag: str) -> Node | None:
-        for c in self.children:
-            if isinstance(c, Node):
-                if c.tag == tag:
-                    return c
-                if (found := c.find(tag)) is not None:
-                    return found
-        return None
+        return next(iter(_all(self, tag)), None)
 
 
 class _Tree(HTMLParser):
@@ -150,16 +144,21 @@ def parse(html: str) -> Node:
     return tree.root
 
 
-def _lit(text: str) -> str:
-    r"""``text`` as a Typst string literal shown as text (nothing in it is markup or code).
+def _str(text: str) -> str:
+    r"""``text`` as a Typst string literal (in code: an argument).
 
     Examples
     --------
-    >>> print(_lit('say "#read" \\ then'))
-    #"say \"#read\" \\ then"
+    >>> print(_str('say "#read" \\ then'))
+    "say \"#read\" \\ then"
     """
     escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    return '#"' + escaped.replace("\n", "\\n").replace("\r", "\\r") + '"'
+    return '"' + escaped.replace("\n", "\\n").replace("\r", "\\r") + '"'
+
+
+def _lit(text: str) -> str:
+    """``text`` shown as text in markup (a string literal: nothing in it is markup or code)."""
+    return "#" + _str(text)
 
 
 def _space(text: str) -> str:
@@ -368,7 +367,7 @@ class _Writer:
         if tag == "hr":
             return "#line(length: 100%, stroke: .5pt + rule)"
         if tag == "pre":
-            return f"#raw(block: true, {_lit(n.text())[1:]})"
+            return f"#raw(block: true, {_str(n.text())})"
         body = self.flow(n.children)
         if "bottom-line" in cls:
             return f"#pe-box[{body}]"
@@ -485,13 +484,13 @@ class _Writer:
         if not picture:
             return self.flow(n.children)
         if caption is None:
-            return f"#figure({picture[1:]})"
-        return f"#figure({picture[1:]}, caption: [{self.inline(_trim(caption.children))}])"
+            return f"#figure({picture})"
+        return f"#figure({picture}, caption: [{self.inline(_trim(caption.children))}])"
 
     def image(self, img: Node) -> str:
-        """An ``<img>`` of a ``data:`` URI as a Typst image, at its own size (at most the
-        text's width and the charts' height); a picture that cannot be read shows nothing,
-        as in a browser (other sources are refused before, by :func:`loads`)."""
+        """An ``<img>`` of a ``data:`` URI as a Typst ``image(...)`` call, at its own size
+        (at most the text's width and the charts' height); a picture that cannot be read
+        shows nothing, as in a browser (other sources are refused before, by :func:`loads`)."""
         src, alt = img.attrs.get("src", ""), _space(img.attrs.get("alt", "")).strip()
         m = re.match(r"data:image/(svg\+xml|png|jpeg|gif)(;base64)?,", src, flags=re.I)
         if not m:
@@ -509,11 +508,11 @@ class _Writer:
         w, h = size
         width = min(w, self.style.text_width, self.style.chart_height * w / h)
         if kind == "svg":  # text: a string literal
-            source = f"bytes({_lit(data.decode('utf-8', 'replace'))[1:]})"
+            source = f"bytes({_str(data.decode('utf-8', 'replace'))})"
         else:
             source = f"bytes(({', '.join(map(str, data))},))"
-        return (f'#image({source}, format: "{kind}", width: {width:.1f}pt, '
-                f"alt: {_lit(alt or 'Image')[1:]})")  # fmt: skip
+        return (f'image({source}, format: "{kind}", width: {width:.1f}pt, '
+                f"alt: {_str(alt or 'Image')})")  # fmt: skip
 
     # inline ---------------------------------------------------------------------------------
     def inline(self, nodes: list[Node | str]) -> str:
@@ -528,10 +527,10 @@ class _Writer:
                 continue
             if tag == "br":
                 out.append("#linebreak()")
-            elif tag == "img":
-                out.append(self.image(n))
+            elif tag == "img" and (picture := self.image(n)):
+                out.append(f"#{picture}")
             elif tag == "code":
-                out.append(f"#raw({_lit(_space(n.text()))[1:]})")
+                out.append(f"#raw({_str(_space(n.text()))})")
             elif tag in ("strong", "b"):
                 out.append(f"#strong[{self.inline(n.children)}]")
             elif tag in ("em", "i", "cite", "dfn", "var"):
@@ -541,9 +540,7 @@ class _Writer:
                 out.append(f'#pe-badge(rgb("{colour}"))[{self.inline(_trim(n.children))}]')
             elif "src" in cls:
                 out.append(f"#pe-src[{self.inline(n.children)}]")
-            elif tag in INLINE:
-                out.append(self.inline(n.children))
-            else:  # a block inside a paragraph: its text
+            else:  # other inline elements, and a block inside a paragraph: their text
                 out.append(self.inline(n.children))
         return "".join(out)
 
@@ -569,7 +566,7 @@ def typeset(html: str) -> str:
     writer = _Writer(style)
     body = page.find("body") or page
     text = writer.flow(body.children)
-    title = _space(root.find("title").text()).strip() if root.find("title") else ""
+    title = _space(t.text()).strip() if (t := root.find("title")) else ""
     lang = page.attrs.get("lang", "en") if page.tag == "html" else "en"
     created = next((m.attrs.get("content", "") for m in _all(root, "meta")
                     if m.attrs.get("name") == "dcterms.created"), "")  # fmt: skip
@@ -594,7 +591,7 @@ def typeset(html: str) -> str:
         h1=pt(1.6), h1b=pt(0.2 * 1.6 + leading), h2=pt(1.25), h3=pt(1.05),
         h2a=pt(gap("h2", 0)), h2b=pt(gap("h2", 1)), h3a=pt(gap("h3", 0)), h3b=pt(gap("h3", 1)),
     )  # fmt: skip
-    meta = f"#set document(title: {_lit(title or 'Policy memo')[1:]}, date: {date})\n"
+    meta = f"#set document(title: {_str(title or 'Policy memo')}, date: {date})\n"
     return meta + head + "\n" + text + "\n"
 
 
